@@ -1,0 +1,81 @@
+import zoneinfo
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ExtraTime(models.TextChoices):
+    NONE = "1.0", "No extra time"
+    HALF = "1.5", "Extra time ×1.5"
+    DOUBLE = "2.0", "Extra time ×2"
+
+
+class User(AbstractUser):
+    """A candidate or an editor. Practice preferences live here so they load with the user."""
+
+    email = models.EmailField("email address")
+
+    default_question_count = models.PositiveSmallIntegerField(
+        "questions per interview",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    default_seconds_junior = models.PositiveIntegerField(
+        "time per freshers & intermediate question (seconds)",
+        default=180,
+        validators=[MinValueValidator(10), MaxValueValidator(1800)],
+    )
+    default_seconds_senior = models.PositiveIntegerField(
+        "time per senior question (seconds)",
+        default=300,
+        validators=[MinValueValidator(10), MaxValueValidator(1800)],
+    )
+    extra_time = models.CharField(
+        "extra time accommodation",
+        max_length=3,
+        choices=ExtraTime.choices,
+        default=ExtraTime.NONE,
+        help_text="Multiplies the time of every timed interview.",
+    )
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        default="UTC",
+        help_text="Used for practice streaks and dates.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="An account with this email address already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_question_count__gte=1, default_question_count__lte=60),
+                name="accounts_user_question_count_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_seconds_junior__gte=10, default_seconds_junior__lte=1800)
+                & models.Q(default_seconds_senior__gte=10, default_seconds_senior__lte=1800),
+                name="accounts_user_seconds_range",
+            ),
+        ]
+
+    @property
+    def extra_time_factor(self) -> Decimal:
+        return Decimal(self.extra_time)
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")

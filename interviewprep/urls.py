@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from interviewprep import views
+
+admin.site.site_header = "interviewprep administration"
+admin.site.site_title = "interviewprep admin"
+
+urlpatterns = [
+    path("healthz/", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", include("questions.urls")),
+]

@@ -1,0 +1,103 @@
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from questions.rendering import render_markdown
+
+
+class Level(models.TextChoices):
+    JUNIOR = "junior", "Freshers & intermediate"
+    SENIOR = "senior", "Senior"
+
+
+class TagKind(models.TextChoices):
+    SERVICE = "service", "Service"
+    DOMAIN = "domain", "Domain"
+
+
+class Bank(models.Model):
+    """A named collection of questions (AWS, Kubernetes, system design, …)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:bank", kwargs={"bank_slug": self.slug})
+
+
+class Tag(models.Model):
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60)
+    kind = models.CharField(max_length=10, choices=TagKind.choices, default=TagKind.DOMAIN)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "slug"], name="questions_tag_bank_slug_unique"),
+            models.UniqueConstraint(fields=["bank", "name"], name="questions_tag_bank_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionQuerySet(models.QuerySet):
+    def active(self) -> "QuestionQuerySet":
+        return self.filter(is_active=True)
+
+
+class Question(models.Model):
+    """One interview question with its model answer (Markdown) and talking points.
+
+    ``talking_points`` is a list of ``{"term": str, "synonyms": [str, ...]}``: the short
+    terms a strong answer mentions, used to score coverage.
+    """
+
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="questions")
+    slug = models.SlugField(max_length=120)
+    number = models.PositiveIntegerField(
+        default=0, help_text="Position in the bank; questions are listed in this order."
+    )
+    prompt = models.TextField()
+    answer = models.TextField("model answer", help_text="Markdown: headings, lists, tables, code.")
+    answer_html = models.TextField(editable=False, blank=True)
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.JUNIOR)
+    tags = models.ManyToManyField(Tag, related_name="questions", blank=True)
+    talking_points = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["answer_html"], m2m_fields=[tags])
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["bank", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank", "slug"], name="questions_question_bank_slug_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["bank", "is_active", "level"])]
+
+    def __str__(self) -> str:
+        return self.prompt if len(self.prompt) <= 80 else self.prompt[:79] + "…"
+
+    def save(self, *args, **kwargs) -> None:
+        self.answer_html = render_markdown(self.answer)
+        if kwargs.get("update_fields") is not None and "answer" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "answer_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:detail", kwargs={"bank_slug": self.bank.slug, "slug": self.slug})

@@ -1,0 +1,62 @@
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, BankFactory, QuestionFactory, TagFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="bob", email="bob@example.com")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff", email="staff@example.com", is_staff=True)
+
+
+@pytest.fixture
+def client_logged_in(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def bank(db):
+    return BankFactory()
+
+
+@pytest.fixture
+def tag(bank):
+    return TagFactory(bank=bank, name="Compute", slug="compute")
+
+
+@pytest.fixture
+def question(bank, tag):
+    return QuestionFactory(bank=bank, tags=[tag])
+
+
+@pytest.fixture
+def aws_bank(db):
+    """The real seeded AWS bank (all 60 questions), loaded from fixtures/aws.json."""
+    from django.core.management import call_command
+
+    call_command("import_questions", "fixtures/aws.json", verbosity=0)
+    from questions.models import Bank
+
+    return Bank.objects.get(slug="aws")
