@@ -64,12 +64,12 @@ class MockInterview(models.Model):
     def __str__(self) -> str:
         return f"{self.get_mode_display()} #{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("questions:interview", kwargs={"pk": self.pk})
+
     @property
     def is_timed(self) -> bool:
         return self.mode == InterviewMode.MOCK
-
-    def get_absolute_url(self) -> str:
-        return reverse("questions:interview", kwargs={"pk": self.pk})
 
 
 class Attempt(models.Model):
