@@ -36,7 +36,11 @@ def bank_detail(request, bank_slug: str) -> HttpResponse:
         levels=tuple(lv for lv in request.GET.getlist("level") if lv in Level.values),
         tags=tuple(t for t in request.GET.getlist("tag") if t in known_tags),
     )
-    questions = questions_for_bank(bank=bank, filters=filters).prefetch_related("tags")
+    questions = (
+        questions_for_bank(bank=bank, filters=filters)
+        .select_related("bank")
+        .prefetch_related("tags")
+    )
     paginator = Paginator(questions, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
 
