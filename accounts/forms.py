@@ -1,29 +1,140 @@
+import zoneinfo
+from collections import defaultdict
+
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import forms as auth_forms
+from django.utils import timezone as django_timezone
 
-from accounts.models import User, timezone_choices
+from accounts.formatting import duration_words
+from accounts.models import ExtraTime, User
+
+SECONDS_MIN, SECONDS_MAX = 10, 1800
+QUESTIONS_MIN, QUESTIONS_MAX = 1, 60
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(auth_forms.UserCreationForm):
+    error_messages = {
+        **auth_forms.UserCreationForm.error_messages,
+        "password_mismatch": "The two passwords do not match. Type the same password twice.",
+    }
     email = forms.EmailField(
         label="Email address",
-        help_text="For password resets. Never shown to anyone.",
+        help_text="Only used to send you a password reset link. Nobody else sees it.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(auth_forms.UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+        help_texts = {
+            "username": "Up to 150 characters: letters, digits and @ . + - _ only.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "Password"
+        self.fields["password2"].label = "Confirm password"
+        self.fields["password2"].help_text = "Type the same password again."
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(
+                "That username is taken (upper and lower case count as the same). "
+                "Please choose another.",
+                code="unique",
+            )
+        return username
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
+        email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
+            raise forms.ValidationError(
+                "An account with this email address already exists. "
+                "Log in, or reset your password if you have forgotten it.",
+                code="unique",
+            )
         return email
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That username and password do not match an account. "
+            "Check both and try again; the password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username"
+        self.fields["password"].label = "Password"
+
+
+def _seconds_help(*, field_id: str, example: int) -> str:
+    """Help for a seconds field, with the current value said in minutes (kept live by JS)."""
+    in_words = f"{example} second{'' if example == 1 else 's'} is {duration_words(example)}."
+    return (
+        f"{SECONDS_MIN} to {SECONDS_MAX} seconds (up to {duration_words(SECONDS_MAX)}). "
+        f'<span data-duration-of="{field_id}">{in_words}</span>'
+    )
+
+
+# The tz database's geographic areas; other names (US/Eastern, Etc/GMT+5, …) are aliases.
+TIMEZONE_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
+    | {"Indian", "Pacific"}
+)
+
+
+def timezone_choices() -> list:
+    """UTC first, then every zone grouped by its area ("Europe", "America", …)."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name in sorted(zoneinfo.available_timezones()):
+        area, _, place = name.partition("/")
+        if area in TIMEZONE_AREAS and place:
+            groups[area].append((name, place.replace("_", " ").replace("/", " – ")))
+    return [("UTC", "UTC (Coordinated Universal Time)"), *sorted(groups.items())]
+
+
 class SettingsForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices)
+    default_question_count = forms.IntegerField(
+        label="Questions per interview",
+        min_value=QUESTIONS_MIN,
+        max_value=QUESTIONS_MAX,
+        help_text=f"From {QUESTIONS_MIN} to {QUESTIONS_MAX}. You can still change it each time.",
+        error_messages={
+            "min_value": f"Choose from {QUESTIONS_MIN} to {QUESTIONS_MAX} questions.",
+            "max_value": f"Choose from {QUESTIONS_MIN} to {QUESTIONS_MAX} questions.",
+            "invalid": "Enter a whole number of questions.",
+            "required": "Enter how many questions an interview should have.",
+        },
+    )
+    default_seconds_junior = forms.IntegerField(
+        label="Seconds per freshers & intermediate question",
+        min_value=SECONDS_MIN,
+        max_value=SECONDS_MAX,
+    )
+    default_seconds_senior = forms.IntegerField(
+        label="Seconds per senior question",
+        min_value=SECONDS_MIN,
+        max_value=SECONDS_MAX,
+    )
+    extra_time = forms.ChoiceField(
+        label="Extra time on timed questions",
+        choices=[
+            (ExtraTime.NONE, "No extra time (×1)"),
+            (ExtraTime.HALF, "Time and a half (×1.5)"),
+            (ExtraTime.DOUBLE, "Double time (×2)"),
+        ],
+        widget=forms.RadioSelect,
+        help_text=(
+            "Multiplies the time of every timed question, for example if you use a screen "
+            "reader, type slowly or answer in a second language. Practice mode has no timer."
+        ),
+    )
+    timezone = forms.ChoiceField(label="Your time zone", choices=timezone_choices)
 
     class Meta:
         model = User
@@ -34,3 +145,109 @@ class SettingsForm(forms.ModelForm):
             "extra_time",
             "timezone",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("default_seconds_junior", "default_seconds_senior"):
+            field = self.fields[name]
+            field.widget.attrs.update({"step": 1, "inputmode": "numeric"})
+            field.help_text = _seconds_help(
+                field_id=(self.auto_id or "id_%s") % self.add_prefix(name),
+                example=self._seconds_to_explain(name),
+            )
+            message = (
+                f"Choose from {SECONDS_MIN} to {SECONDS_MAX} seconds "
+                f"({duration_words(SECONDS_MAX)})."
+            )
+            field.error_messages.update(
+                {
+                    "min_value": message,
+                    "max_value": message,
+                    "invalid": "Enter a whole number of seconds.",
+                    "required": "Enter a number of seconds.",
+                }
+            )
+        self.fields["default_question_count"].widget.attrs["inputmode"] = "numeric"
+        zone = self.instance.tzinfo
+        known = {value for _, group in self.fields["timezone"].choices[1:] for value, _ in group}
+        current = self.instance.timezone
+        if current not in known | {"UTC"} and current in zoneinfo.available_timezones():
+            # A zone set elsewhere (an alias such as "US/Eastern") stays selectable.
+            self.fields["timezone"].choices = [
+                (current, current),
+                *self.fields["timezone"].choices,
+            ]
+        local_now = django_timezone.now().astimezone(zone)
+        self.fields["timezone"].help_text = (
+            "Used for dates and for counting practice days in your streak. "
+            f"It is {local_now:%H:%M} now in {zone.key.replace('_', ' ')}."
+        )
+
+    def _seconds_to_explain(self, name: str) -> int:
+        """What the help text says in minutes: the typed value when it is a sensible whole
+        number (so a re-rendered form explains what was entered), else the saved one."""
+        if self.is_bound:
+            try:
+                typed = int(self.data.get(self.add_prefix(name), ""))
+            except (TypeError, ValueError):
+                typed = 0
+            if 0 < typed < 10**7:
+                return typed
+        return getattr(self.instance, name)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it is you.",
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That is not your current password. Nothing was deleted.",
+                code="password_incorrect",
+            )
+        return password
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": "That is not your current password. Please try again.",
+        "password_mismatch": "The two new passwords do not match.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].help_text = "Type the new password again."
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].help_text = "The address you signed up with."
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    error_messages = {
+        **auth_forms.SetPasswordForm.error_messages,
+        "password_mismatch": "The two new passwords do not match.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].help_text = "Type the new password again."

@@ -7,10 +7,6 @@ from django.db import models
 from django.db.models.functions import Lower
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
-
-
 class ExtraTime(models.TextChoices):
     NONE = "1.0", "No extra time"
     HALF = "1.5", "Extra time ×1.5"
@@ -53,6 +49,13 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=(
+                    "That username is taken (upper and lower case count as the same)."
+                ),
+            ),
             models.UniqueConstraint(
                 Lower("email"),
                 name="accounts_user_email_ci_unique",
