@@ -1,0 +1,174 @@
+"""Forms for the question admin: talking points as text, and the import/export pages."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+
+from questions.models import Bank, Question
+from questions.services.importing import (
+    MAX_SYNONYMS,
+    MAX_TALKING_POINTS,
+    talking_point_term_error,
+)
+
+ADMIN_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+HISTORY_RECORD_ATTRIBUTE = SIMPLE_HISTORY_REVERSE_ATTR_NAME
+
+
+def talking_points_to_text(points: Any) -> str:
+    """``[{"term": "Availability Zone", "synonyms": ["AZ"]}]`` → ``Availability Zone | AZ``."""
+    if not isinstance(points, list):
+        return ""
+    lines = []
+    for point in points:
+        if isinstance(point, dict) and point.get("term"):
+            lines.append(" | ".join([point["term"], *point.get("synonyms", [])]))
+    return "\n".join(lines)
+
+
+def talking_points_from_text(text: str) -> list[dict[str, Any]]:
+    """Parse one talking point per line, ``term | synonym | synonym``; blank lines are skipped.
+
+    Raises ValidationError naming each bad line.
+    """
+    errors: list[str] = []
+    points: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        term, synonyms = parts[0], [s for s in parts[1:] if s]
+        if not term:
+            errors.append(f"Line {number}: the term before the first “|” is missing.")
+            continue
+        for value in [term, *synonyms]:
+            problem = talking_point_term_error(value)
+            if problem:
+                errors.append(f"Line {number}: “{value[:40]}” {problem}.")
+        if len(synonyms) > MAX_SYNONYMS:
+            errors.append(f"Line {number}: more than {MAX_SYNONYMS} synonyms.")
+        key = term.casefold()
+        if key in seen:
+            errors.append(f"Line {number}: “{term}” is already on line {seen[key]}.")
+        seen.setdefault(key, number)
+        unique_synonyms = []
+        for synonym in synonyms:
+            if synonym.casefold() != key and synonym not in unique_synonyms:
+                unique_synonyms.append(synonym)
+        points.append({"term": term, "synonyms": unique_synonyms})
+    if len(points) > MAX_TALKING_POINTS:
+        errors.append(f"At most {MAX_TALKING_POINTS} talking points.")
+    if errors:
+        raise ValidationError(errors)
+    return points
+
+
+class TalkingPointsField(forms.CharField):
+    """Edits the talking-point JSON list as a textarea with one point per line."""
+
+    widget = forms.Textarea(attrs={"rows": 10, "cols": 80, "class": "vLargeTextField"})
+    default_help_text = (
+        "One talking point per line: the term, then its synonyms or abbreviations, "
+        "separated by “|”. Example: Availability Zone | AZ | availability zones"
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", self.default_help_text)
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, list):
+            return talking_points_to_text(value)
+        return value or ""
+
+    def to_python(self, value: Any) -> list[dict[str, Any]]:
+        if isinstance(value, list):
+            return value
+        return talking_points_from_text(super().to_python(value))
+
+    def validate(self, value: list[dict[str, Any]]) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            new = self.to_python(data)
+        except ValidationError:
+            return True
+        return (initial or []) != new
+
+
+class QuestionAdminForm(forms.ModelForm):
+    talking_points = TalkingPointsField()
+
+    class Meta:
+        model = Question
+        fields = [
+            "bank", "number", "level", "slug", "is_active", "prompt", "answer", "tags",
+            "talking_points",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Reverting to a history record: its fields come with the instance, but its tags
+        # must be read from the record (the instance would give today's tags).
+        record = getattr(self.instance, HISTORY_RECORD_ATTRIBUTE, None)
+        if record is not None and "tags" in self.fields and not self.is_bound:
+            self.initial["tags"] = [row.tag_id for row in record.tags.all()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        bank = cleaned.get("bank")
+        tags = cleaned.get("tags")
+        if bank is not None and tags:
+            foreign = [tag.name for tag in tags if tag.bank_id != bank.pk]
+            if foreign:
+                self.add_error(
+                    "tags",
+                    f"These tags belong to another bank: {', '.join(foreign)}. "
+                    f"Pick tags of the bank “{bank}”.",
+                )
+        return cleaned
+
+
+FORMAT_CHOICES = [("", "Detect from the file"), ("json", "JSON"), ("text", "Plain text (seed)")]
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="A JSON file (interviewprep-questions) or a plain-text file in the seed's "
+        "shape; UTF-8, at most 2 MB. See docs/question-format.md.",
+    )
+    format = forms.ChoiceField(label="Format", choices=FORMAT_CHOICES, required=False)
+    bank = forms.SlugField(
+        label="Import into bank",
+        required=False,
+        max_length=Bank._meta.get_field("slug").max_length,
+        help_text="A bank slug; leave empty to use the bank the file names (a text file "
+        "names none). A new slug creates the bank.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > ADMIN_IMPORT_MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size // 1024} KB; at most "
+                f"{ADMIN_IMPORT_MAX_BYTES // (1024 * 1024)} MB can be imported here "
+                "(use the import_questions command for larger files)."
+            )
+        return upload
+
+
+class QuestionExportForm(forms.Form):
+    bank = forms.ModelChoiceField(
+        label="Bank", queryset=Bank.objects.order_by("name"), to_field_name="slug"
+    )
+    format = forms.ChoiceField(
+        label="Format", choices=[("json", "JSON"), ("text", "Plain text (seed)")]
+    )
