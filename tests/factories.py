@@ -1,9 +1,23 @@
 """factory_boy factories shared by the whole suite."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from questions.models import Bank, Level, Question, Tag, TagKind
+from questions.models import (
+    Attempt,
+    AttemptStatus,
+    Bank,
+    InterviewMode,
+    InterviewStatus,
+    Level,
+    MockInterview,
+    Question,
+    Tag,
+    TagKind,
+)
 
 PASSWORD = "correct-horse-battery-42"
 
@@ -67,3 +81,46 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class MockInterviewFactory(factory.django.DjangoModelFactory):
+    """A finished interview; add its questions with AttemptFactory(interview=...)."""
+
+    class Meta:
+        model = MockInterview
+
+    owner = factory.SubFactory(UserFactory)
+    bank = factory.SubFactory(BankFactory)
+    mode = InterviewMode.MOCK
+    status = InterviewStatus.COMPLETED
+    question_count = 5
+    seconds_junior = 180
+    seconds_senior = 300
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """An answered attempt whose snapshot fields are copied from its question."""
+
+    class Meta:
+        model = Attempt
+
+    interview = factory.SubFactory(MockInterviewFactory)
+    owner = factory.LazyAttribute(lambda o: o.interview.owner)
+    question = factory.SubFactory(QuestionFactory, bank=factory.SelfAttribute("..interview.bank"))
+    position = factory.Sequence(lambda n: n + 1)
+    prompt = factory.LazyAttribute(lambda o: o.question.prompt)
+    model_answer = factory.LazyAttribute(lambda o: o.question.answer)
+    model_answer_html = factory.LazyAttribute(lambda o: o.question.answer_html)
+    talking_points = factory.LazyAttribute(lambda o: o.question.talking_points)
+    level = factory.LazyAttribute(lambda o: o.question.level)
+    tag_slugs = factory.LazyAttribute(lambda o: [t.slug for t in o.question.tags.all()])
+    seconds_allowed = 180
+    started = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=2))
+    deadline = factory.LazyAttribute(
+        lambda o: o.started + timedelta(seconds=o.seconds_allowed) if o.seconds_allowed else None
+    )
+    submitted = factory.LazyAttribute(lambda o: o.started + timedelta(seconds=90))
+    status = AttemptStatus.ANSWERED
+    answer = "Spread it over several Availability Zones in one Region."
+    coverage = 100
+    covered_points = factory.LazyFunction(lambda: ["Availability Zone", "Region"])

@@ -1,0 +1,226 @@
+"""Reads for the progress dashboard: coverage of a bank, scores over time, topic
+mastery, practice streaks and totals. Aggregates run in the database; Python only
+sees bounded results (one row per level, tag or practice day)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Trunc, TruncDate
+from django.utils import timezone
+
+from accounts.models import User
+from questions.models import Bank, Level, MockInterview, Question, Tag
+from questions.selectors.history import done_attempts, score, time_used
+
+
+def practice_moment():
+    """When an attempt was practised: its submission, or its start if it has none."""
+    return Coalesce("submitted", "started")
+
+
+@dataclass(frozen=True)
+class LevelCoverage:
+    level: str
+    label: str
+    seen: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.seen / self.total) if self.total else 0
+
+
+def bank_coverage(*, user: User, bank: Bank) -> list[LevelCoverage]:
+    """Per level: active questions of ``bank`` the user has practised, of all (one query)."""
+    practised = done_attempts(user=user).filter(question=OuterRef("pk"))
+    rows = (
+        Question.objects.active()
+        .filter(bank=bank)
+        .annotate(practised=Exists(practised))
+        .values("level")
+        .annotate(total=Count("pk"), seen=Count("pk", filter=Q(practised=True)))
+        .order_by()
+    )
+    by_level = {row["level"]: row for row in rows}
+    return [
+        LevelCoverage(
+            level=value,
+            label=label,
+            seen=by_level.get(value, {}).get("seen", 0),
+            total=by_level.get(value, {}).get("total", 0),
+        )
+        for value, label in Level.choices
+    ]
+
+
+@dataclass(frozen=True)
+class DayScore:
+    """Scores of one period (a day, week or month) starting on ``day``."""
+
+    day: date
+    attempts: int
+    coverage: float
+    rated: int
+    rating: float | None
+
+
+MAX_POINTS = 60
+
+
+def score_period(*, first: date | None, last: date | None) -> str:
+    """The period to plot scores by so a chart keeps at most about 60 points:
+    "day" for up to 60 days of history, "week" for up to 60 weeks, else "month"."""
+    if first is None or last is None or (last - first).days < MAX_POINTS:
+        return "day"
+    if (last - first).days < MAX_POINTS * 7:
+        return "week"
+    return "month"
+
+
+def scores_over_time(
+    *, user: User, bank: Bank | None = None, period: str = "day"
+) -> list[DayScore]:
+    """Average coverage and self-rating per day, week or month of practice, in the user's
+    time zone (weeks start on Monday). A skipped answer counts as 0 coverage."""
+    qs = done_attempts(user=user)
+    if bank is not None:
+        qs = qs.filter(interview__bank=bank)
+    if period == "day":
+        start = TruncDate(practice_moment(), tzinfo=user.tzinfo)
+    else:
+        start = Trunc(practice_moment(), period, tzinfo=user.tzinfo)
+    rows = (
+        qs.annotate(start=start)
+        .values("start")
+        .annotate(
+            attempts=Count("pk"),
+            coverage=Avg(score()),
+            rated=Count("self_rating"),
+            rating=Avg("self_rating"),
+        )
+        .order_by("start")
+    )
+    return [
+        DayScore(
+            day=row.pop("start") if period == "day" else row.pop("start").date(),
+            **row,
+        )
+        for row in rows
+    ]
+
+
+def practice_days(*, user: User) -> list[date]:
+    """The distinct days (user's time zone) on which the user practised, oldest first."""
+    return list(
+        done_attempts(user=user)
+        .annotate(day=TruncDate(practice_moment(), tzinfo=user.tzinfo))
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by("day")
+    )
+
+
+@dataclass(frozen=True)
+class Streak:
+    current: int
+    longest: int
+    practised_today: bool
+
+
+def streak_from_days(days: Iterable[date], *, today: date) -> Streak:
+    """Consecutive practice days ending today, or yesterday if today has none yet."""
+    unique = sorted(set(days))
+    longest = run = 0
+    previous = None
+    for day in unique:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    practised = set(unique)
+    start = today if today in practised else today - timedelta(days=1)
+    current = 0
+    while start - timedelta(days=current) in practised:
+        current += 1
+    return Streak(current=current, longest=longest, practised_today=today in practised)
+
+
+def local_today(*, user: User, now: datetime | None = None) -> date:
+    """Today's date where the user lives."""
+    return (now or timezone.now()).astimezone(user.tzinfo).date()
+
+
+def practice_streak(*, user: User, now: datetime | None = None) -> Streak:
+    return streak_from_days(practice_days(user=user), today=local_today(user=user, now=now))
+
+
+@dataclass(frozen=True)
+class Totals:
+    attempts: int
+    interviews: int
+    questions: int
+    time_used: timedelta
+    average_coverage: float | None
+    first: datetime | None
+    last: datetime | None
+
+
+def practice_totals(*, user: User) -> Totals:
+    """All the user's practice in every bank (one query)."""
+    row = done_attempts(user=user).aggregate(
+        attempts=Count("pk"),
+        interviews=Count("interview", distinct=True),
+        questions=Count("question", distinct=True),
+        time_used=Sum(time_used()),
+        average_coverage=Avg(score()),
+        first=Min(practice_moment()),
+        last=Max(practice_moment()),
+    )
+    row["time_used"] = row["time_used"] or timedelta(0)
+    return Totals(**row)
+
+
+def tag_mastery(*, user: User, bank: Bank) -> list[Tag]:
+    """Topics of ``bank``, weakest first, with the user's mastery of each (one query).
+
+    Mastery is the average coverage of the user's latest attempt at each practised
+    question of the topic, so it follows the user's current level rather than their
+    past. Annotations: ``total`` (active questions), ``seen`` (practised ones),
+    ``mastery`` (0–100 or None when none is practised) and ``rating`` (average of the
+    latest self-ratings). Topics never practised come last.
+    """
+    latest = (
+        done_attempts(user=user)
+        .filter(question=OuterRef("questions"))
+        .order_by("-submitted", "-pk")
+    )
+    latest_score = Subquery(latest.annotate(score=score()).values("score")[:1])
+    latest_rating = Subquery(latest.values("self_rating")[:1])
+    active = Q(questions__is_active=True)
+    return list(
+        Tag.objects.filter(bank=bank)
+        .annotate(
+            total=Count("questions", filter=active),
+            seen=Count(latest_score, filter=active),
+            mastery=Avg(latest_score, filter=active),
+            rating=Avg(latest_rating, filter=active),
+        )
+        .filter(total__gt=0)
+        .order_by(F("mastery").asc(nulls_last=True), "name")
+    )
+
+
+def weakest_tags(tags: Iterable[Tag], *, count: int = 3) -> list[Tag]:
+    """The ``count`` practised topics with the lowest mastery (``tags`` sorted weakest first)."""
+    return [tag for tag in tags if tag.mastery is not None][:count]
+
+
+def last_practised_bank_id(*, user: User) -> int | None:
+    """The bank of the user's latest interview, to open the dashboard on."""
+    return (
+        MockInterview.objects.filter(owner=user)
+        .order_by("-started")
+        .values_list("bank_id", flat=True)
+        .first()
+    )
