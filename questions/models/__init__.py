@@ -5,6 +5,7 @@ from questions.models.interview import (
     InterviewMode,
     InterviewStatus,
     MockInterview,
+    SelfRating,
 )
 from questions.models.review import ReviewCard
 
@@ -18,6 +19,7 @@ __all__ = [
     "MockInterview",
     "Question",
     "ReviewCard",
+    "SelfRating",
     "Tag",
     "TagKind",
 ]

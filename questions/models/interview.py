@@ -59,6 +59,12 @@ class MockInterview(models.Model):
                 condition=models.Q(question_count__gte=1, question_count__lte=60),
                 name="questions_interview_question_count_range",
             ),
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=models.Q(status="in_progress"),
+                name="questions_interview_one_running_per_owner",
+                violation_error_message="Only one interview can be in progress at a time.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,9 +73,16 @@ class MockInterview(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("questions:interview", kwargs={"pk": self.pk})
 
+    def get_summary_url(self) -> str:
+        return reverse("questions:interview_summary", kwargs={"pk": self.pk})
+
     @property
     def is_timed(self) -> bool:
         return self.mode == InterviewMode.MOCK
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == InterviewStatus.IN_PROGRESS
 
 
 class Attempt(models.Model):
@@ -115,6 +128,9 @@ class Attempt(models.Model):
     )
     note = models.TextField(blank=True)
     rated = models.DateTimeField(null=True, blank=True)
+    reviewed = models.DateTimeField(
+        null=True, blank=True, help_text="When this attempt updated the spaced-repetition card."
+    )
 
     class Meta:
         ordering = ["interview", "position"]
@@ -136,9 +152,40 @@ class Attempt(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["owner", "question"]),
+            # Also finds a user's latest attempt at a question without sorting.
+            models.Index(fields=["owner", "question", "submitted"]),
             models.Index(fields=["owner", "submitted"]),
         ]
 
     def __str__(self) -> str:
         return f"Attempt {self.position} of {self.interview}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "questions:attempt",
+            kwargs={"pk": self.interview_id, "position": self.position},
+        )
+
+    @property
+    def is_open(self) -> bool:
+        """Shown to the user and still waiting for an answer."""
+        return self.status == AttemptStatus.PENDING and self.started is not None
+
+    @property
+    def has_answer(self) -> bool:
+        return self.status in (AttemptStatus.ANSWERED, AttemptStatus.TIMED_OUT)
+
+    @property
+    def seconds_used(self) -> int | None:
+        """Seconds from showing the question to its answer; a timed-out one used all its time."""
+        if self.started is None or self.submitted is None:
+            return None
+        used = max(0, round((self.submitted - self.started).total_seconds()))
+        if self.timed_out and self.seconds_allowed is not None:
+            used = min(used, self.seconds_allowed)
+        return used
+
+    @property
+    def missed_points(self) -> list[str]:
+        covered = set(self.covered_points or [])
+        return [p["term"] for p in self.talking_points if p.get("term") not in covered]

@@ -1,8 +1,330 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Running a mock interview: one question at a time, feedback on each answer, the summary.
+
+Every view answers 404 for another user's interview, settles the interview first (time
+that ran out meanwhile is recorded) and, once the interview is over, sends any POST to
+its summary without changing anything. With htmx the steps swap in place; without
+JavaScript the same forms post and redirect.
+"""
+
+import math
+from collections.abc import Callable
+from contextlib import suppress
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from questions.interview_forms import AnswerForm, RatingForm
+from questions.models import Attempt, AttemptStatus, MockInterview, SelfRating
+from questions.selectors.interviews import (
+    Step,
+    StepKind,
+    interview_step,
+    interview_summary,
+    missed_question_ids,
+)
+from questions.services.interviews import (
+    MAX_ANSWER_LENGTH,
+    AnswerRejected,
+    AnswerTooLong,
+    AttemptNotOpen,
+    NoQuestionsMatch,
+    attempt_begin,
+    attempt_rate,
+    attempt_save_draft,
+    attempt_skip,
+    attempt_submit,
+    interview_complete,
+    interview_end,
+    interview_retry,
+    interview_settle,
+    seconds_left,
+)
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+RUN_TEMPLATE = "questions/interview/run.html"
+RATING_HINTS = {
+    SelfRating.AGAIN: "could not answer it",
+    SelfRating.HARD: "got there, with gaps",
+    SelfRating.GOOD: "answered it well",
+    SelfRating.EASY: "knew it cold",
+}
+
+
+def _interview_or_404(request: HtmxHttpRequest, pk: int) -> MockInterview:
+    """The user's interview, with any time that ran out recorded."""
+    interview = get_object_or_404(
+        MockInterview.objects.select_related("bank"), pk=pk, owner=request.user
+    )
+    interview_settle(interview=interview)
+    return interview
+
+
+def _attempt_or_404(request: HtmxHttpRequest, interview: MockInterview, position: int) -> Attempt:
+    return get_object_or_404(Attempt, interview=interview, position=position, owner=request.user)
+
+
+def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """Navigate to ``url``: a full-page redirect, also for htmx."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _while_running(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Call ``view(request, interview, attempt)`` for the user's interview and one of its
+    questions (404 for anything else); once the interview is over, go to its summary."""
+
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
+        interview = _interview_or_404(request, pk)
+        attempt = _attempt_or_404(request, interview, position)
+        if not interview.is_running:
+            return _go(request, interview.get_summary_url())
+        return view(request, interview, attempt)
+
+    return wrapper
+
+
+def _answer_text(request: HtmxHttpRequest) -> str:
+    form = AnswerForm(request.POST)
+    form.is_valid()
+    return form.cleaned_data.get("answer", "")
+
+
+def _render_step(
+    request: HtmxHttpRequest,
+    interview: MockInterview,
+    step: Step,
+    *,
+    answer_text: str | None = None,
+    error: str = "",
+    rating_form: RatingForm | None = None,
+    reveal: bool = False,
+) -> HttpResponse:
+    """The question or feedback step: the whole page, or just the step for htmx."""
+    attempt = step.attempt
+    context = {
+        "interview": interview,
+        "step": step,
+        "attempt": attempt,
+        "total": interview.question_count,
+        "last": attempt.position >= interview.question_count,
+    }
+    if step.is_question:
+        attempt_begin(attempt=attempt)
+        left = seconds_left(attempt=attempt)
+        context.update(
+            seconds_left=None if left is None else math.ceil(left),
+            remaining_ms=None if left is None else int(left * 1000),
+            answer_text=attempt.draft if answer_text is None else answer_text,
+            error=error,
+            max_length=MAX_ANSWER_LENGTH,
+            reveal=reveal and not interview.is_timed,
+        )
+    else:
+        context.update(
+            rateable=interview.is_running and attempt.has_answer and attempt.rated is None,
+            rating_form=rating_form or RatingForm(),
+            ratings=[(r.value, r.label, RATING_HINTS[r]) for r in SelfRating],
+            covered=set(attempt.covered_points),
+        )
+    template = RUN_TEMPLATE + "#step" if request.htmx else RUN_TEMPLATE
+    return render(request, template, context)
+
+
+def _next_step(request: HtmxHttpRequest, interview: MockInterview) -> HttpResponse:
+    """After an answer, a skip or a rating: the next step, or the summary when done."""
+    if not request.htmx:
+        return redirect(interview)
+    step = interview_step(interview=interview)
+    if step is None:
+        interview_complete(interview=interview)
+        return HttpResponseClientRedirect(interview.get_summary_url())
+    return _render_step(request, interview, step)
 
 
 @require_GET
-def practice(request: HttpRequest) -> HttpResponse:
-    return render(request, "questions/practice.html", {})
+@vary_on_headers("HX-Request")
+def interview_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The current step of an interview: the question to answer, or feedback to rate."""
+    interview = _interview_or_404(request, pk)
+    if not interview.is_running:
+        return _go(request, interview.get_summary_url())
+    step = interview_step(interview=interview)
+    if step is None:
+        interview_complete(interview=interview)
+        return _go(request, interview.get_summary_url())
+    return _render_step(request, interview, step, reveal=request.GET.get("reveal") == "1")
+
+
+@require_GET
+def attempt_detail(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
+    """The feedback on one answered question (rated here while the interview runs)."""
+    interview = _interview_or_404(request, pk)
+    attempt = _attempt_or_404(request, interview, position)
+    if attempt.status == AttemptStatus.PENDING:
+        return redirect(interview)
+    return _render_step(request, interview, Step(kind=StepKind.FEEDBACK, attempt=attempt))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@_while_running
+def attempt_submit_view(
+    request: HtmxHttpRequest, interview: MockInterview, attempt: Attempt
+) -> HttpResponse:
+    """Submit an answer (also sent by the page itself when time runs out)."""
+    text = _answer_text(request)
+    try:
+        attempt = attempt_submit(attempt=attempt, text=text)
+    except AnswerRejected as rejected:
+        step = Step(kind=StepKind.QUESTION, attempt=attempt)
+        return _render_step(request, interview, step, answer_text=text, error=str(rejected))
+    except AttemptNotOpen:
+        return _go(request, interview.get_absolute_url())
+    if request.htmx:
+        return _render_step(request, interview, Step(kind=StepKind.FEEDBACK, attempt=attempt))
+    return redirect(attempt)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@_while_running
+def attempt_draft(
+    request: HtmxHttpRequest, interview: MockInterview, attempt: Attempt
+) -> HttpResponse:
+    """Autosave (htmx) or "Save draft" (a plain form) of the text being typed."""
+    text = _answer_text(request)
+    reveal = request.POST.get("reveal") == "1" and not interview.is_timed
+    try:
+        if "answer" in request.POST:
+            stored = attempt_save_draft(attempt=attempt, text=text)
+        else:  # nothing sent: nothing to change
+            stored = attempt.is_open
+    except AnswerTooLong as too_long:
+        if request.htmx:
+            return render(
+                request, RUN_TEMPLATE + "#save-status", {"save_error": f"Not saved. {too_long}"}
+            )
+        step = Step(kind=StepKind.QUESTION, attempt=attempt)
+        return _render_step(
+            request, interview, step, answer_text=text, error=str(too_long), reveal=reveal
+        )
+    if request.htmx:
+        if not stored:
+            # The question closed meanwhile (time ran out, or another tab answered it).
+            return HttpResponseClientRedirect(interview.get_absolute_url())
+        return render(request, RUN_TEMPLATE + "#save-status", {"saved": True})
+    if stored:
+        messages.success(request, "Draft saved.")
+    url = interview.get_absolute_url()
+    return redirect(url + "?reveal=1#model-answer" if reveal else url)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@_while_running
+def attempt_skip_view(
+    request: HtmxHttpRequest, interview: MockInterview, attempt: Attempt
+) -> HttpResponse:
+    """Move on without answering; the text typed so far is kept as the draft."""
+    text = _answer_text(request)
+    with suppress(AttemptNotOpen):  # not shown yet: the next step says where things are
+        if text and len(text) <= MAX_ANSWER_LENGTH:
+            attempt_save_draft(attempt=attempt, text=text)
+        attempt_skip(attempt=attempt)
+    return _next_step(request, interview)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@_while_running
+def attempt_rate_view(
+    request: HtmxHttpRequest, interview: MockInterview, attempt: Attempt
+) -> HttpResponse:
+    """Self-rating and note of an answer, then the next question."""
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        step = Step(kind=StepKind.FEEDBACK, attempt=attempt)
+        return _render_step(request, interview, step, rating_form=form)
+    with suppress(AttemptNotOpen):  # nothing to rate: the next step says where things are
+        attempt_rate(
+            attempt=attempt, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"]
+        )
+    return _next_step(request, interview)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@_while_running
+def attempt_reveal(
+    request: HtmxHttpRequest, interview: MockInterview, attempt: Attempt
+) -> HttpResponse:
+    """Practice mode: the model answer, while the question is still open."""
+    if interview.is_timed:
+        raise Http404("The model answer shows after the answer in a mock interview.")
+    if not request.htmx:
+        return redirect(interview.get_absolute_url() + "?reveal=1#model-answer")
+    return render(
+        request,
+        RUN_TEMPLATE + "#model-answer",
+        {"interview": interview, "attempt": attempt, "reveal": True},
+    )
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def interview_end_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """End the interview now: the text on screen is kept as the last answer."""
+    interview = _interview_or_404(request, pk)
+    if interview.is_running:
+        step = interview_step(interview=interview)
+        if "answer" in request.POST and step is not None and step.attempt.is_open:
+            text = _answer_text(request)
+            try:
+                attempt_save_draft(attempt=step.attempt, text=text)
+            except AnswerTooLong as too_long:
+                return _render_step(request, interview, step, answer_text=text, error=str(too_long))
+        interview_end(interview=interview)
+    return _go(request, interview.get_summary_url())
+
+
+@require_GET
+def interview_summary_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Per question and per topic results of a finished interview."""
+    interview = _interview_or_404(request, pk)
+    if interview.is_running and not interview_complete(interview=interview):
+        return redirect(interview)
+    summary = interview_summary(interview=interview)
+    return render(
+        request,
+        "questions/interview/summary.html",
+        {"interview": interview, "summary": summary, "ratings": dict(SelfRating.choices)},
+    )
+
+
+@require_POST
+def interview_retry_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Start a new interview on the questions this one missed."""
+    interview = _interview_or_404(request, pk)
+    if interview.is_running:
+        return redirect(interview)
+    try:
+        retry = interview_retry(interview=interview)
+    except NoQuestionsMatch:
+        if missed_question_ids(interview=interview):
+            messages.info(request, "The questions you missed are no longer in the bank.")
+        else:
+            messages.info(request, "Nothing to retry: no question was missed.")
+        return redirect(interview.get_summary_url())
+    return redirect(retry)

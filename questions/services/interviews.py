@@ -1,0 +1,469 @@
+"""Running a mock interview: start it, show questions, take answers, time out, rate, finish.
+
+The server is the authority on time. A question's deadline is stored the first time the
+question is shown and never moves. An answer that arrives after its deadline is still
+stored, marked timed out. When nothing arrives, ``interview_settle`` (called before
+anything else of an interview is read or written) records the last autosaved draft as
+the timed-out answer once the deadline and a short grace period have passed. The grace
+leaves time for the answer the page sends by itself when its countdown ends.
+
+Every write locks the attempt row and checks its state first, so a double click, a
+resent request or a second tab changes nothing that is already recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from questions.models import (
+    Attempt,
+    AttemptStatus,
+    Bank,
+    InterviewMode,
+    InterviewStatus,
+    Level,
+    MockInterview,
+    Question,
+    SelfRating,
+)
+from questions.scoring import score_answer
+from questions.selectors.interviews import (
+    expired_attempt_ids,
+    interview_step,
+    missed_question_ids,
+    questions_for_interview,
+)
+from questions.services.reviews import review_attempt
+
+MIN_QUESTIONS, MAX_QUESTIONS = 1, 60
+MIN_SECONDS, MAX_SECONDS = 10, 30 * 60
+MAX_ANSWER_LENGTH = 20_000
+MAX_NOTE_LENGTH = 2_000
+GRACE = timedelta(seconds=5)
+
+
+class NoQuestionsMatch(Exception):
+    """No active question matches the choices for a new interview."""
+
+
+class AnswerRejected(Exception):
+    """An answer that cannot be stored; the message says why, for the user."""
+
+
+class AnswerTooLong(AnswerRejected):
+    def __init__(self, length: int) -> None:
+        self.length = length
+        super().__init__(
+            f"Your answer is {length:,} characters long; the limit is "
+            f"{MAX_ANSWER_LENGTH:,}. Shorten it and submit again: your text is still here."
+        )
+
+
+class EmptyAnswer(AnswerRejected):
+    def __init__(self) -> None:
+        super().__init__("Write an answer first, or press Skip to move on.")
+
+
+class AttemptNotOpen(Exception):
+    """The attempt is not the question being answered now (not shown yet, or finished)."""
+
+
+# --- starting -------------------------------------------------------------------------
+
+
+def _seconds_allowed(
+    *, level: str, seconds_junior: int, seconds_senior: int, extra_time: Decimal
+) -> int:
+    base = seconds_senior if level == Level.SENIOR else seconds_junior
+    return int((Decimal(base) * extra_time).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, not {value}.")
+
+
+def interview_start(
+    *,
+    user: User,
+    bank: Bank,
+    mode: str,
+    count: int,
+    levels: Sequence[str] = (),
+    tag_slugs: Sequence[str] = (),
+    seconds_junior: int | None = None,
+    seconds_senior: int | None = None,
+    question_ids: Iterable[int] | None = None,
+    include_due: bool = False,
+) -> MockInterview:
+    """Start an interview of up to ``count`` questions of ``bank`` and return it.
+
+    ``levels`` and ``tag_slugs`` narrow the choice (any of each; empty means all);
+    ``question_ids`` restricts it to those questions (a retry, a review of due
+    questions, the weakest topics). A mock interview is timed: the seconds per level
+    default to the user's settings and are multiplied by the user's extra time. A
+    practice interview is untimed. An interview the user still has in progress is
+    ended as abandoned. Raises ``NoQuestionsMatch`` when no active question matches
+    (and then changes nothing).
+    """
+    if mode not in InterviewMode.values:
+        raise ValueError(f"Unknown interview mode {mode!r}.")
+    _check_range("count", count, MIN_QUESTIONS, MAX_QUESTIONS)
+    timed = mode == InterviewMode.MOCK
+    if timed:
+        seconds_junior = seconds_junior or user.default_seconds_junior
+        seconds_senior = seconds_senior or user.default_seconds_senior
+        _check_range("seconds_junior", seconds_junior, MIN_SECONDS, MAX_SECONDS)
+        _check_range("seconds_senior", seconds_senior, MIN_SECONDS, MAX_SECONDS)
+        extra_time = user.extra_time_factor
+    else:
+        seconds_junior = seconds_senior = None
+        extra_time = Decimal(1)
+    if question_ids is not None:
+        question_ids = list(question_ids)
+
+    with transaction.atomic():
+        # One start at a time per user, so two quick starts cannot both stay in progress.
+        User.objects.select_for_update().values_list("pk", flat=True).get(pk=user.pk)
+        questions = questions_for_interview(
+            user=user,
+            bank=bank,
+            count=count,
+            levels=levels,
+            tag_slugs=tag_slugs,
+            question_ids=question_ids,
+            include_due=include_due,
+        )
+        if not questions:
+            raise NoQuestionsMatch
+        for running in MockInterview.objects.select_for_update().filter(
+            owner=user, status=InterviewStatus.IN_PROGRESS
+        ):
+            interview_end(interview=running, status=InterviewStatus.ABANDONED)
+
+        interview = MockInterview.objects.create(
+            owner=user,
+            bank=bank,
+            mode=mode,
+            question_count=len(questions),
+            levels=sorted(set(levels)),
+            tag_slugs=sorted(set(tag_slugs)),
+            seconds_junior=seconds_junior,
+            seconds_senior=seconds_senior,
+            extra_time=extra_time,
+        )
+        Attempt.objects.bulk_create(
+            _new_attempt(interview=interview, question=question, position=position)
+            for position, question in enumerate(questions, start=1)
+        )
+    return interview
+
+
+def _new_attempt(*, interview: MockInterview, question: Question, position: int) -> Attempt:
+    """An attempt with a snapshot of the question as it is now."""
+    seconds = None
+    if interview.is_timed:
+        seconds = _seconds_allowed(
+            level=question.level,
+            seconds_junior=interview.seconds_junior,
+            seconds_senior=interview.seconds_senior,
+            extra_time=Decimal(interview.extra_time),
+        )
+    return Attempt(
+        interview=interview,
+        owner_id=interview.owner_id,
+        question=question,
+        position=position,
+        prompt=question.prompt,
+        model_answer=question.answer,
+        model_answer_html=question.answer_html,
+        talking_points=question.talking_points,
+        level=question.level,
+        tag_slugs=sorted(tag.slug for tag in question.tags.all()),
+        seconds_allowed=seconds,
+    )
+
+
+def interview_retry(*, interview: MockInterview) -> MockInterview:
+    """A new interview, in the same mode and times, on the questions ``interview`` missed.
+
+    Raises ``NoQuestionsMatch`` when nothing was missed (or those questions are gone).
+    """
+    ids = missed_question_ids(interview=interview)
+    if not ids:
+        raise NoQuestionsMatch
+    return interview_start(
+        user=interview.owner,
+        bank=interview.bank,
+        mode=interview.mode,
+        count=min(len(ids), MAX_QUESTIONS),
+        seconds_junior=interview.seconds_junior,
+        seconds_senior=interview.seconds_senior,
+        question_ids=ids,
+    )
+
+
+# --- time -----------------------------------------------------------------------------
+
+
+def attempt_begin(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Mark the question shown: its start and deadline are set once and never reset.
+
+    A conditional update, so two tabs opening the question together agree on one deadline.
+    """
+    if attempt.started is not None:
+        return attempt
+    now = now or timezone.now()
+    deadline = now + timedelta(seconds=attempt.seconds_allowed) if attempt.seconds_allowed else None
+    updated = Attempt.objects.filter(pk=attempt.pk, started__isnull=True).update(
+        started=now, deadline=deadline
+    )
+    if updated:
+        attempt.started, attempt.deadline = now, deadline
+    else:
+        attempt.refresh_from_db(fields=["started", "deadline"])
+    return attempt
+
+
+def seconds_left(*, attempt: Attempt, now: datetime | None = None) -> float | None:
+    """Seconds until the deadline (never below zero), or None for an untimed question."""
+    if attempt.deadline is None:
+        return None
+    return max(0.0, (attempt.deadline - (now or timezone.now())).total_seconds())
+
+
+def interview_settle(*, interview: MockInterview, now: datetime | None = None) -> list[Attempt]:
+    """Record as timed out every question whose deadline and grace have passed.
+
+    The last autosaved draft becomes the answer. Cheap when nothing expired (one query);
+    call it before reading or writing anything of an interview.
+    """
+    if interview.status != InterviewStatus.IN_PROGRESS:
+        return []
+    now = now or timezone.now()
+    settled = []
+    for pk in expired_attempt_ids(interview=interview, cutoff=now - GRACE):
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().get(pk=pk)
+            if attempt.status != AttemptStatus.PENDING:
+                continue
+            _record_answer(attempt, text=attempt.draft, now=now, timed_out=True)
+        review_attempt(attempt=attempt)
+        settled.append(attempt)
+    return settled
+
+
+# --- answers --------------------------------------------------------------------------
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise AnswerTooLong(len(text))
+
+
+def _score(attempt: Attempt, text: str) -> None:
+    coverage = score_answer(text, attempt.talking_points)
+    attempt.coverage = coverage.score
+    attempt.covered_points = list(coverage.covered)
+
+
+def _record_answer(attempt: Attempt, *, text: str, now: datetime, timed_out: bool) -> None:
+    attempt.answer = text
+    attempt.draft = text
+    attempt.submitted = now
+    attempt.timed_out = timed_out
+    attempt.status = AttemptStatus.TIMED_OUT if timed_out else AttemptStatus.ANSWERED
+    _score(attempt, text)
+    attempt.save(
+        update_fields=[
+            "answer",
+            "draft",
+            "submitted",
+            "timed_out",
+            "status",
+            "coverage",
+            "covered_points",
+        ]
+    )
+
+
+def _late_text(attempt: Attempt, text: str) -> bool:
+    """Store text that arrives for a timed-out answer not yet rated; True if it changed."""
+    if attempt.status != AttemptStatus.TIMED_OUT or attempt.rated is not None:
+        return False
+    if not text.strip() or text == attempt.answer:
+        return False
+    attempt.answer = attempt.draft = text
+    _score(attempt, text)
+    attempt.save(update_fields=["answer", "draft", "coverage", "covered_points"])
+    return True
+
+
+def _record_skip(attempt: Attempt, *, now: datetime) -> None:
+    attempt.status = AttemptStatus.SKIPPED
+    attempt.submitted = now
+    attempt.answer = ""
+    attempt.coverage = 0
+    attempt.covered_points = []
+    attempt.save(update_fields=["status", "submitted", "answer", "coverage", "covered_points"])
+
+
+def _locked(attempt: Attempt) -> Attempt:
+    return Attempt.objects.select_for_update().get(pk=attempt.pk)
+
+
+def attempt_save_draft(*, attempt: Attempt, text: str, now: datetime | None = None) -> bool:
+    """Autosave the text being typed; True when it was stored.
+
+    An open question keeps it as its draft, even past the deadline (the answer is then
+    recorded as timed out with it). A timed-out answer not yet rated takes newer text
+    too. Anything else is left as it is. Raises ``AnswerTooLong`` (the stored draft stays).
+    """
+    _check_length(text)
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(attempt)
+        if locked.is_open:
+            if locked.draft != text:
+                locked.draft = text
+                locked.draft_saved = now
+                locked.save(update_fields=["draft", "draft_saved"])
+            stored = True
+        else:
+            stored = _late_text(locked, text)
+    return stored
+
+
+def attempt_submit(*, attempt: Attempt, text: str, now: datetime | None = None) -> Attempt:
+    """Record the answer to an open question and score it.
+
+    At or after the deadline the answer is still stored, marked timed out. Submitting a
+    question already answered changes nothing (a timed-out answer not yet rated takes the
+    newer text). For an open question raises ``AnswerTooLong`` or ``EmptyAnswer`` (an
+    empty answer in time); ``AttemptNotOpen`` for a question not shown yet.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(attempt)
+        if locked.status == AttemptStatus.PENDING:
+            if locked.started is None:
+                raise AttemptNotOpen
+            _check_length(text)
+            late = locked.deadline is not None and now >= locked.deadline
+            if not late and not text.strip():
+                raise EmptyAnswer
+            _record_answer(locked, text=text, now=now, timed_out=late)
+        elif len(text) <= MAX_ANSWER_LENGTH:
+            _late_text(locked, text)
+    if locked.timed_out:
+        review_attempt(attempt=locked)
+    return locked
+
+
+def attempt_skip(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Skip an open question. Its draft is kept; the answer stays empty.
+
+    Skipping a question already finished changes nothing; one not shown yet raises
+    ``AttemptNotOpen``.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(attempt)
+        if locked.status == AttemptStatus.PENDING:
+            if locked.started is None:
+                raise AttemptNotOpen
+            _record_skip(locked, now=now)
+            skipped = True
+        else:
+            skipped = False
+    if skipped:
+        review_attempt(attempt=locked)
+    return locked
+
+
+def attempt_rate(
+    *, attempt: Attempt, rating: int, note: str = "", now: datetime | None = None
+) -> Attempt:
+    """Store the self-rating (Again/Hard/Good/Easy) and note of an answered question.
+
+    The first rating counts: rating again changes nothing. Raises ``AttemptNotOpen`` for
+    a question without an answer to rate.
+    """
+    rating = SelfRating(rating)
+    with transaction.atomic():
+        locked = _locked(attempt)
+        if not locked.has_answer:
+            raise AttemptNotOpen
+        first = locked.rated is None
+        if first:
+            locked.self_rating = rating
+            locked.note = note.strip()[:MAX_NOTE_LENGTH]
+            locked.rated = now or timezone.now()
+            locked.save(update_fields=["self_rating", "note", "rated"])
+    if first:
+        review_attempt(attempt=locked)
+    return locked
+
+
+# --- finishing ------------------------------------------------------------------------
+
+
+def interview_complete(*, interview: MockInterview, now: datetime | None = None) -> bool:
+    """Mark the interview completed once every question is answered and rated."""
+    if interview.status != InterviewStatus.IN_PROGRESS or interview_step(interview=interview):
+        return False
+    now = now or timezone.now()
+    updated = MockInterview.objects.filter(
+        pk=interview.pk, status=InterviewStatus.IN_PROGRESS
+    ).update(status=InterviewStatus.COMPLETED, finished=now)
+    interview.refresh_from_db(fields=["status", "finished"])
+    return bool(updated)
+
+
+def interview_end(
+    *,
+    interview: MockInterview,
+    status: str = InterviewStatus.COMPLETED,
+    now: datetime | None = None,
+) -> MockInterview:
+    """End an interview early (``status`` completed, or abandoned when a new one starts).
+
+    The question on screen is recorded with its last draft as the answer (skipped when
+    the draft is empty); questions never shown are dropped. Ending an interview that is
+    already over changes nothing.
+    """
+    now = now or timezone.now()
+    closed: list[Attempt] = []
+    with transaction.atomic():
+        locked = MockInterview.objects.select_for_update().get(pk=interview.pk)
+        if locked.status == InterviewStatus.IN_PROGRESS:
+            closed = interview_settle(interview=locked, now=now)
+            for attempt in (
+                locked.attempts.select_for_update()
+                .filter(status=AttemptStatus.PENDING, started__isnull=False)
+                .order_by("position")
+            ):
+                if attempt.draft.strip():
+                    _record_answer(
+                        attempt,
+                        text=attempt.draft,
+                        now=now,
+                        timed_out=attempt.deadline is not None and now >= attempt.deadline,
+                    )
+                else:
+                    _record_skip(attempt, now=now)
+                closed.append(attempt)
+            locked.attempts.filter(status=AttemptStatus.PENDING).delete()
+            locked.status = status
+            locked.finished = now
+            locked.save(update_fields=["status", "finished"])
+    for attempt in closed:
+        review_attempt(attempt=attempt)
+    interview.status, interview.finished = locked.status, locked.finished
+    return interview
