@@ -5,19 +5,33 @@ from django.views.decorators.http import require_GET
 
 from questions.models import Bank
 from questions.selectors.interviews import interview_step, recent_interviews, running_interview
+from questions.selectors.progress import practice_streak
+from questions.selectors.reviews import due_counts_by_bank
+
+QUICK_START_QUESTIONS = 3
 
 
 @require_GET
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     """Landing page for visitors; for a signed-in user, what to do next."""
+    banks = list(Bank.objects.order_by("name"))
     if not request.user.is_authenticated:
-        return render(request, "questions/landing.html", {"banks": Bank.objects.order_by("name")})
-    running = running_interview(user=request.user)
+        return render(request, "questions/landing.html", {"banks": banks})
+    user = request.user
+    running = running_interview(user=user)
+    latest = next(iter(recent_interviews(user=user, limit=1)), None)
+    due_by_bank = due_counts_by_bank(user=user)
+    due = [(bank, due_by_bank[bank.pk]) for bank in banks if due_by_bank.get(bank.pk)]
     context = {
-        "banks": Bank.objects.order_by("name"),
+        "banks": banks,
+        "bank": banks[0] if banks else None,
         "running": running,
         "running_step": interview_step(interview=running) if running else None,
-        "latest": next(iter(recent_interviews(user=request.user, limit=1)), None),
+        "latest": latest,
+        "is_new": running is None and latest is None,
+        "due": due,
+        "streak": practice_streak(user=user) if latest else None,
+        "quick_start_count": QUICK_START_QUESTIONS,
     }
     return render(request, "questions/home.html", context)
