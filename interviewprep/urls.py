@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from interviewprep import views
 
+handler500 = "interviewprep.views.server_error"
+
 admin.site.site_header = "interviewprep administration"
 admin.site.site_title = "interviewprep admin"
 
