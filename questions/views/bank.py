@@ -59,10 +59,12 @@ def bank_detail(request, bank_slug: str) -> HttpResponse:
         "paginator": paginator,
         "querystring": query_without_page.urlencode(),
         "filtered": bool(filters.query or filters.levels or filters.tags),
+        # A history restore (back button after the page left htmx's cache) needs the whole page.
+        "swap": bool(
+            request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+        ),
     }
-    template = "questions/bank.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
+    template = "questions/bank.html#results" if context["swap"] else "questions/bank.html"
     return render(request, template, context)
 
 

@@ -61,6 +61,21 @@ def phone_page(browser):
     context.close()
 
 
+@pytest.fixture
+def nojs_page(browser):
+    """A desktop page with JavaScript switched off: every journey must work without it."""
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def assert_fits(page) -> None:
+    """The page does not scroll sideways at the current viewport width."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
 def login(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)

@@ -147,3 +147,24 @@ def test_query_count_does_not_grow_with_the_bank(
     with django_assert_max_num_queries(10):
         response = client_logged_in.get(bank_url(bank))
     assert response.status_code == 200
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(client_logged_in, question):
+    response = client_logged_in.get(
+        bank_url(question.bank),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in body
+    assert 'id="results"' in body
+
+
+def test_an_htmx_swap_updates_the_result_count_in_its_live_region(client_logged_in, question):
+    swapped = client_logged_in.get(
+        bank_url(question.bank), {"q": "nothing-like-it"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    page = client_logged_in.get(bank_url(question.bank)).content.decode()
+    assert '<p id="result-count" hx-swap-oob="innerHTML">0 of 1 questions match' in swapped
+    assert page.count('id="result-count"') == 1
+    assert "hx-swap-oob" not in page
