@@ -69,9 +69,12 @@ def test_inactive_question_is_404_for_candidates(client_logged_in, question):
 def test_script_in_an_answer_is_rendered_inert(client_logged_in, bank):
     question = QuestionFactory(
         bank=bank,
-        answer=(
-            'Hi <script>alert("x")</script> <img src=x onerror=alert(1)> '
-            "[a](javascript:alert(1))"
+        answer=" ".join(
+            [
+                'Hi <script>alert("x")</script>',
+                "<img src=x onerror=alert(1)>",
+                "[a](javascript:alert(1))",
+            ]
         ),
     )
     body = client_logged_in.get(detail_url(question), {"reveal": "1"}).content.decode()
