@@ -1,0 +1,1 @@
+"""`make bench`: throughput and latency of the main pages beside a bare Django view."""
