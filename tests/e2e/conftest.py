@@ -32,7 +32,9 @@ def browser():
 
 
 @pytest.fixture
-def context(browser):
+def context(browser, live_server):
+    # Depending on live_server closes the pages before the server and its database are
+    # torn down, so no request of a closing page reaches a flushed database.
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(10_000)
     yield context
@@ -53,7 +55,7 @@ def page(context):
 
 
 @pytest.fixture
-def phone_page(browser):
+def phone_page(browser, live_server):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -62,7 +64,7 @@ def phone_page(browser):
 
 
 @pytest.fixture
-def nojs_page(browser):
+def nojs_page(browser, live_server):
     """A desktop page with JavaScript switched off: every journey must work without it."""
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     context.set_default_timeout(10_000)
