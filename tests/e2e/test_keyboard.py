@@ -145,6 +145,11 @@ def test_a_question_is_usable_with_the_keyboard_alone(page, live_server, user, a
     answer = page.get_by_role("region", name="Model answer")
     expect(answer.get_by_role("table")).to_be_visible()
     expect(answer).to_be_focused()
+    # htmx settles the swap (and applies autofocus) just after it; wait for that first.
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+    page.wait_for_timeout(100)
     # Tab goes on from the answer to the links after it, not back to the top of the page.
     page.keyboard.press("Tab")
     assert _focused(page)["text"] == "← Previous question"
