@@ -33,6 +33,8 @@ if str(ROOT) not in sys.path:
 from bench.load import Measurement, Request, measure  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/interviewprep_bench"
+# Production on PostgreSQL runs with Redis for the cache and sessions (docs/deploy.md).
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -44,6 +46,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
         help="bench database; its name must end in _bench, it is dropped and recreated "
         "(default: %(default)s, or BENCH_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        help="Redis for the cache and sessions, as in production; this database is emptied "
+        "first and must not be number 0; an empty value runs without Redis (default: "
+        "%(default)s, or BENCH_REDIS_URL)",
     )
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per page")
@@ -75,6 +84,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.smoke:
         args.clients, args.seconds, args.warmup = 2, 0.3, 0.1
         args.attempts, args.workers, args.no_bars = 40, 1, True
+        args.redis_url = ""
     return args
 
 
@@ -111,7 +121,30 @@ def recreate_postgres_database(url: str) -> None:
         ) from None
 
 
-def production_env(*, database_url: str, static_root: Path) -> dict[str, str]:
+def empty_redis(url: str) -> None:
+    """Empty the bench's Redis database, so no cache entry outlives the bench database."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    database = client.connection_pool.connection_kwargs.get("db", 0)
+    if int(database) == 0:
+        raise SystemExit(
+            "bench: refusing to empty Redis database 0; give the bench its own, e.g. "
+            f"--redis-url {DEFAULT_REDIS_URL}"
+        )
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        raise SystemExit(
+            f"bench: cannot reach Redis at {url} ({exc}).\n"
+            "Start it, pass another --redis-url / BENCH_REDIS_URL, or --redis-url '' to run "
+            "without Redis."
+        ) from None
+    finally:
+        client.close()
+
+
+def production_env(*, database_url: str, static_root: Path, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SECURE_")}
     env.update(
         DEBUG="0",
@@ -126,6 +159,8 @@ def production_env(*, database_url: str, static_root: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="interviewprep.settings",
     )
     env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 
@@ -269,13 +304,17 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit("bench: --database-url must be a PostgreSQL URL (or use --smoke)")
     if not args.smoke:
         recreate_postgres_database(args.database_url)
+    if args.redis_url:
+        empty_redis(args.redis_url)
     workdir = Path(tempfile.mkdtemp(prefix="interviewprep-bench-"))
     database_url = f"sqlite:///{workdir / 'bench.sqlite3'}" if args.smoke else args.database_url
 
     load_before = os.getloadavg()[0]
     if load_before > 0.5:
         log(f"the machine is busy (load average {load_before:.2f}): expect lower numbers")
-    env = production_env(database_url=database_url, static_root=workdir / "static")
+    env = production_env(
+        database_url=database_url, static_root=workdir / "static", redis_url=args.redis_url
+    )
     server_log = Path(args.output).with_name("gunicorn.log")
     process = log_file = None
     try:
@@ -348,6 +387,9 @@ def run(args: argparse.Namespace) -> int:
             "database": plan["database"],
             "django": plan["django"],
             "server": f"gunicorn, {args.workers} sync workers, production settings",
+            "cache_and_sessions": "Redis (cached_db sessions)"
+            if args.redis_url
+            else "local memory cache, database sessions",
             "clients": args.clients,
             "seconds_per_page": args.seconds,
             "warmup_seconds": args.warmup,
@@ -366,7 +408,8 @@ def run(args: argparse.Namespace) -> int:
         f"\n{report['date']}  {report['machine']['cpu']} ({report['machine']['cores']} cores)  "
         f"{plan['database']}  Django {plan['django']}\n"
         f"{args.clients} clients, {args.seconds:g} s per page, gunicorn with {args.workers} "
-        f"workers; bench user with {args.attempts} attempts; load average "
+        f"workers, {'Redis' if args.redis_url else 'no Redis'}; bench user with "
+        f"{args.attempts} attempts; load average "
         f"{report['machine']['load_average_before']} before, "
         f"{report['machine']['load_average_after']} after\n"
     )

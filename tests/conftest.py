@@ -10,6 +10,21 @@ from tests.factories import PASSWORD, BankFactory, QuestionFactory, TagFactory, 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty local-memory cache, as with an empty database (a
+    Redis cache, with REDIS_URL set, may be shared and is left alone)."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    local = isinstance(caches["default"], LocMemCache)
+    if local:
+        cache.clear()
+    yield
+    if local:
+        cache.clear()
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -22,6 +22,12 @@ class Bank(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    content_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up whenever a question or tag of the bank changes; keys the cached "
+        "facet counts (questions/signals.py).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -29,8 +35,26 @@ class Bank(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # content_version only moves forward, through questions/signals.py: saving a bank
+        # loaded before some change (in the admin, say) must not write back an older number.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "content_version"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("questions:bank", kwargs={"bank_slug": self.slug})
+
+    @property
+    def content_key(self) -> str:
+        """Names the bank's questions and tags as they are now, for the keys of cached
+        reads: it changes with every edit, and a bank made later under a reused id gets
+        another one."""
+        return f"{self.pk}-{self.created.timestamp():.6f}-{self.content_version}"
 
 
 class Tag(models.Model):

@@ -152,8 +152,9 @@ class Attempt(models.Model):
             ),
         ]
         indexes = [
-            # Also finds a user's latest attempt at a question without sorting.
-            models.Index(fields=["owner", "question", "submitted"]),
+            # Finds a user's latest attempt at a question without sorting: the id breaks
+            # ties between equal submission times, as the "latest" queries do.
+            models.Index(fields=["owner", "question", "submitted", "id"]),
             models.Index(fields=["owner", "submitted"]),
         ]
 

@@ -2,12 +2,16 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from questions.models import Bank, Level, Question, Tag
 
 MAX_SEARCH_TERMS = 12
 MAX_TERM_LENGTH = 100
+# Cached facets are keyed by the bank's content_version, so this only bounds how long
+# the entries of versions gone by linger.
+FACETS_TIMEOUT = 60 * 60 * 24
 
 
 def search_terms(raw: str) -> list[str]:
@@ -58,3 +62,29 @@ def tags_with_counts(*, bank: Bank) -> QuerySet[Tag]:
         .filter(n__gt=0)
         .order_by("kind", "name")
     )
+
+
+@dataclass(frozen=True)
+class BankFacets:
+    """The filter counts of a bank's list: its topics with their ``n`` active questions
+    (topics without any left out) and the number of active questions per level."""
+
+    tags: list[Tag]
+    level_counts: dict[str, int]
+
+
+def facets_cache_key(*, bank: Bank) -> str:
+    return f"questions:bank-facets:{bank.content_key}"
+
+
+def bank_facets(*, bank: Bank) -> BankFacets:
+    """The facets of ``bank`` from the cache, or from two queries when the bank changed
+    since they were cached (``bank.content_key`` changes with every edit)."""
+    key = facets_cache_key(bank=bank)
+    facets = cache.get(key)
+    if facets is None:
+        facets = BankFacets(
+            tags=list(tags_with_counts(bank=bank)), level_counts=level_counts(bank=bank)
+        )
+        cache.set(key, facets, FACETS_TIMEOUT)
+    return facets

@@ -125,9 +125,10 @@ def due_count(*, user: User, bank: Bank) -> int:
 
 
 def running_interview(*, user: User) -> MockInterview | None:
-    """The user's interview in progress, if any."""
+    """The user's interview in progress, if any, with its bank."""
     return (
         MockInterview.objects.filter(owner=user, status=InterviewStatus.IN_PROGRESS)
+        .select_related("bank")
         .order_by("-started", "-pk")
         .first()
     )
@@ -298,14 +299,24 @@ def interview_summary(*, interview: MockInterview) -> InterviewSummary:
 
 
 def recent_interviews(*, user: User, limit: int = 3) -> QuerySet[MockInterview]:
-    """The user's latest finished interviews with their average coverage, newest first."""
-    return (
+    """The user's latest finished interviews with their average coverage, newest first.
+
+    The latest ones are chosen first, in a subquery, so that only their attempts are
+    aggregated rather than the user's whole history.
+    """
+    newest_first = (F("finished").desc(nulls_last=True), "-pk")
+    latest = (
         MockInterview.objects.filter(owner=user)
         .exclude(status=InterviewStatus.IN_PROGRESS)
+        .order_by(*newest_first)
+        .values("pk")[:limit]
+    )
+    return (
+        MockInterview.objects.filter(pk__in=latest)
         .annotate(
             average_coverage=Avg("attempts__coverage"),
             questions_asked=Count("attempts"),
         )
         .select_related("bank")
-        .order_by(F("finished").desc(nulls_last=True), "-pk")[:limit]
+        .order_by(*newest_first)
     )

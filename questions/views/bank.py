@@ -8,7 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import Bank, Level, Question
-from questions.selectors.bank import BankFilters, level_counts, questions_for_bank, tags_with_counts
+from questions.selectors.bank import BankFilters, bank_facets, questions_for_bank
 
 PAGE_SIZE = 20
 
@@ -29,7 +29,8 @@ def bank_index(request) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def bank_detail(request, bank_slug: str) -> HttpResponse:
     bank = _bank_or_404(bank_slug)
-    tag_list = list(tags_with_counts(bank=bank))
+    facets = bank_facets(bank=bank)
+    tag_list = facets.tags
     known_tags = {t.slug for t in tag_list}
     filters = BankFilters(
         query=request.GET.get("q", "")[:500],
@@ -44,7 +45,7 @@ def bank_detail(request, bank_slug: str) -> HttpResponse:
     paginator = Paginator(questions, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
 
-    counts = level_counts(bank=bank)
+    counts = facets.level_counts
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {
