@@ -46,6 +46,12 @@ class User(AbstractUser):
         default="UTC",
         help_text="Used for practice streaks and dates.",
     )
+    activity_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up whenever the user's practice changes (an answer, skip, time-out, "
+        "rating or review); keys the cached progress aggregates (questions/services/activity.py).",
+    )
 
     class Meta:
         constraints = [
@@ -71,6 +77,21 @@ class User(AbstractUser):
                 name="accounts_user_seconds_range",
             ),
         ]
+
+    def save(self, *args, **kwargs) -> None:
+        # activity_version only moves forward, through an UPDATE of its own: saving a user
+        # loaded before an answer (a settings form, a password change) must not write
+        # back an older number.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "activity_version"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def extra_time_factor(self) -> Decimal:

@@ -39,6 +39,7 @@ from questions.selectors.interviews import (
     missed_question_ids,
     questions_for_interview,
 )
+from questions.services.activity import activity_changed
 from questions.services.reviews import review_attempt
 
 MIN_QUESTIONS, MAX_QUESTIONS = 1, 60
@@ -244,6 +245,14 @@ def interview_settle(*, interview: MockInterview, now: datetime | None = None) -
     The last autosaved draft becomes the answer. Cheap when nothing expired (one query);
     call it before reading or writing anything of an interview.
     """
+    settled = _settle(interview=interview, now=now)
+    if settled:
+        activity_changed(user_id=interview.owner_id)
+    return settled
+
+
+def _settle(*, interview: MockInterview, now: datetime | None) -> list[Attempt]:
+    """``interview_settle`` without raising the activity version (its caller does)."""
     if interview.status != InterviewStatus.IN_PROGRESS:
         return []
     now = now or timezone.now()
@@ -327,6 +336,7 @@ def attempt_save_draft(*, attempt: Attempt, text: str, now: datetime | None = No
     """
     _check_length(text)
     now = now or timezone.now()
+    late = False
     with transaction.atomic():
         locked = _locked(attempt)
         if locked.is_open:
@@ -336,7 +346,9 @@ def attempt_save_draft(*, attempt: Attempt, text: str, now: datetime | None = No
                 locked.save(update_fields=["draft", "draft_saved"])
             stored = True
         else:
-            stored = _late_text(locked, text)
+            stored = late = _late_text(locked, text)
+    if late:
+        activity_changed(user_id=locked.owner_id)
     return stored
 
 
@@ -349,6 +361,7 @@ def attempt_submit(*, attempt: Attempt, text: str, now: datetime | None = None) 
     empty answer in time); ``AttemptNotOpen`` for a question not shown yet.
     """
     now = now or timezone.now()
+    changed = False
     with transaction.atomic():
         locked = _locked(attempt)
         if locked.status == AttemptStatus.PENDING:
@@ -359,10 +372,13 @@ def attempt_submit(*, attempt: Attempt, text: str, now: datetime | None = None) 
             if not late and not text.strip():
                 raise EmptyAnswer
             _record_answer(locked, text=text, now=now, timed_out=late)
+            changed = True
         elif len(text) <= MAX_ANSWER_LENGTH:
-            _late_text(locked, text)
+            changed = _late_text(locked, text)
     if locked.timed_out:
         review_attempt(attempt=locked)
+    if changed:
+        activity_changed(user_id=locked.owner_id)
     return locked
 
 
@@ -384,6 +400,7 @@ def attempt_skip(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
             skipped = False
     if skipped:
         review_attempt(attempt=locked)
+        activity_changed(user_id=locked.owner_id)
     return locked
 
 
@@ -408,6 +425,7 @@ def attempt_rate(
             locked.save(update_fields=["self_rating", "note", "rated"])
     if first:
         review_attempt(attempt=locked)
+        activity_changed(user_id=locked.owner_id)
     return locked
 
 
@@ -440,10 +458,12 @@ def interview_end(
     """
     now = now or timezone.now()
     closed: list[Attempt] = []
+    ended = False
     with transaction.atomic():
         locked = MockInterview.objects.select_for_update().get(pk=interview.pk)
         if locked.status == InterviewStatus.IN_PROGRESS:
-            closed = interview_settle(interview=locked, now=now)
+            ended = True
+            closed = _settle(interview=locked, now=now)
             for attempt in (
                 locked.attempts.select_for_update()
                 .filter(status=AttemptStatus.PENDING, started__isnull=False)
@@ -465,5 +485,7 @@ def interview_end(
             locked.save(update_fields=["status", "finished"])
     for attempt in closed:
         review_attempt(attempt=attempt)
+    if ended:
+        activity_changed(user_id=locked.owner_id)
     interview.status, interview.finished = locked.status, locked.finished
     return interview

@@ -41,6 +41,9 @@ def review_attempt(*, attempt: Attempt) -> ReviewCard | None:
     stamps ``attempt.reviewed``; later calls return the card unchanged. A timed-out or
     empty answer counts as Again; otherwise the self-rating is used; an attempt with
     neither is not reviewed and None is returned.
+
+    Its callers (the services of ``questions/services/interviews.py``) raise the user's
+    activity version once they are done, outside the locks they hold here.
     """
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from questions.models import Bank
 from questions.selectors.interviews import interview_step, recent_interviews, running_interview
-from questions.selectors.progress import practice_streak
+from questions.selectors.progress_cache import cached_practice_streak
 from questions.selectors.reviews import due_counts_by_bank
 
 QUICK_START_QUESTIONS = 3
@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest": latest,
         "is_new": running is None and latest is None,
         "due": due,
-        "streak": practice_streak(user=user) if latest else None,
+        "streak": cached_practice_streak(user=user) if latest else None,
         "quick_start_count": QUICK_START_QUESTIONS,
     }
     return render(request, "questions/home.html", context)

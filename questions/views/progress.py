@@ -22,14 +22,17 @@ from questions.selectors.history import (
 )
 from questions.selectors.progress import (
     DayScore,
-    bank_coverage,
     last_practised_bank_id,
-    practice_streak,
-    practice_totals,
     score_period,
-    scores_over_time,
     tag_mastery,
     weakest_tags,
+)
+from questions.selectors.progress_cache import (
+    cached_bank_coverage,
+    cached_practice_streak,
+    cached_practice_totals,
+    cached_scores_over_time,
+    cached_tag_mastery,
 )
 from questions.selectors.reviews import due_counts_by_bank, due_questions, next_due
 from questions.services.interviews import NoQuestionsMatch, interview_start
@@ -159,9 +162,11 @@ def _score_charts(points: list[DayScore], period: str) -> dict:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """How far the user is and what to study next."""
+    """How far the user is and what to study next. The aggregates over the user's whole
+    history come from the cache until the user's practice changes; the review queue is
+    read afresh, as it moves with the clock."""
     user = request.user
-    totals = practice_totals(user=user)
+    totals = cached_practice_totals(user=user)
     banks = list(Bank.objects.order_by("name"))
     bank = _chosen_bank(request, banks)
     context: dict = {"totals": totals, "banks": banks, "bank": bank}
@@ -172,19 +177,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = score_period(
         first=totals.first.astimezone(tz).date(), last=totals.last.astimezone(tz).date()
     )
-    points = scores_over_time(user=user, bank=bank if len(banks) > 1 else None, period=period)
+    points = cached_scores_over_time(
+        user=user, bank=bank if len(banks) > 1 else None, period=period
+    )
     due_by_bank = due_counts_by_bank(user=user)
-    mastery = tag_mastery(user=user, bank=bank)
+    mastery = cached_tag_mastery(user=user, bank=bank)
     for tag in mastery:
         tag.band = mastery_band(tag.mastery)
     practised = [tag for tag in mastery if tag.mastery is not None]
-    coverage = bank_coverage(user=user, bank=bank)
+    coverage = cached_bank_coverage(user=user, bank=bank)
     context.update(
         {
             "bank_choices": [(b, due_by_bank.get(b.pk, 0)) for b in banks],
             "due_today": due_by_bank.get(bank.pk, 0),
             "next_due": next_due(user=user, bank=bank),
-            "streak": practice_streak(user=user),
+            "streak": cached_practice_streak(user=user),
             "coverage": coverage,
             "seen": sum(level.seen for level in coverage),
             "active_total": sum(level.total for level in coverage),
