@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, login
+from tests.e2e.conftest import DESKTOP, PHONE, assert_fits, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -52,11 +52,6 @@ def lockout_page(context):
     )
     yield page
     assert not errors, f"browser errors: {errors}"
-
-
-def _assert_fits(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
 def test_a_new_user_signs_up_sets_preferences_logs_out_and_back_in(page, live_server):
@@ -155,7 +150,7 @@ def test_account_pages_fit_the_screen(browser, live_server, user, other_user, wi
     SCREENSHOTS.mkdir(exist_ok=True)
 
     def shoot(name: str) -> None:
-        _assert_fits(page)
+        assert_fits(page)
         page.screenshot(path=SCREENSHOTS / f"accounts-{name}-{width}.png", full_page=True)
 
     try:

@@ -8,7 +8,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from questions.models import AttemptStatus, InterviewStatus, Level, MockInterview
-from tests.e2e.conftest import DESKTOP, PHONE, login
+from tests.e2e.conftest import DESKTOP, assert_fits, login
 from tests.factories import PASSWORD, QuestionFactory, TagFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -218,5 +218,4 @@ def test_the_interview_pages_at_phone_width(phone_page, live_server, user, quest
 
     for path in (interview.get_summary_url(), "/practice/"):
         page.goto(f"{live_server.url}{path}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {PHONE['width']}px"
+        assert_fits(page)

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import assert_fits, login
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,14 +51,9 @@ def _run_interview(
     expect(page.get_by_role("heading", level=1)).to_contain_text("ummary")
 
 
-def _assert_fits(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-
-
 def _shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    _assert_fits(page)
+    assert_fits(page)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
