@@ -17,14 +17,21 @@ ADMIN_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 HISTORY_RECORD_ATTRIBUTE = SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 
+CLAIM_PREFIX = "claim:"
+
+
 def talking_points_to_text(points: Any) -> str:
-    """``[{"term": "Availability Zone", "synonyms": ["AZ"]}]`` → ``Availability Zone | AZ``."""
+    """``[{"term": "Availability Zone", "synonyms": ["AZ"]}]`` → ``Availability Zone | AZ``.
+
+    A claim (scored by meaning, with partial credit) is written ``claim: the sentence``.
+    """
     if not isinstance(points, list):
         return ""
     lines = []
     for point in points:
         if isinstance(point, dict) and point.get("term"):
-            lines.append(" | ".join([point["term"], *point.get("synonyms", [])]))
+            line = " | ".join([point["term"], *point.get("synonyms", [])])
+            lines.append(f"{CLAIM_PREFIX} {line}" if point.get("claim") is True else line)
     return "\n".join(lines)
 
 
@@ -39,13 +46,16 @@ def talking_points_from_text(text: str) -> list[dict[str, Any]]:
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
+        claim = line.strip().casefold().startswith(CLAIM_PREFIX)
+        if claim:
+            line = line.strip()[len(CLAIM_PREFIX) :]
         parts = [part.strip() for part in line.split("|")]
         term, synonyms = parts[0], [s for s in parts[1:] if s]
         if not term:
             errors.append(f"Line {number}: the term before the first “|” is missing.")
             continue
         for value in [term, *synonyms]:
-            problem = talking_point_term_error(value)
+            problem = talking_point_term_error(value, claim=claim and value is term)
             if problem:
                 errors.append(f"Line {number}: “{value[:40]}” {problem}.")
         if len(synonyms) > MAX_SYNONYMS:
@@ -58,7 +68,10 @@ def talking_points_from_text(text: str) -> list[dict[str, Any]]:
         for synonym in synonyms:
             if synonym.casefold() != key and synonym not in unique_synonyms:
                 unique_synonyms.append(synonym)
-        points.append({"term": term, "synonyms": unique_synonyms})
+        point = {"term": term, "synonyms": unique_synonyms}
+        if claim:
+            point["claim"] = True
+        points.append(point)
     if len(points) > MAX_TALKING_POINTS:
         errors.append(f"At most {MAX_TALKING_POINTS} talking points.")
     if errors:
@@ -72,7 +85,10 @@ class TalkingPointsField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 10, "cols": 80, "class": "vLargeTextField"})
     default_help_text = (
         "One talking point per line: the term, then its synonyms or abbreviations, "
-        "separated by “|”. Example: Availability Zone | AZ | availability zones"
+        "separated by “|”. Example: Availability Zone | AZ | availability zones. "
+        "A line that starts with “claim:” is a sentence scored by meaning, with partial "
+        "credit. Left empty, answers are scored against points derived from the model "
+        "answer (shown below)."
     )
 
     def __init__(self, **kwargs):

@@ -3,6 +3,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from questions.rendering import render_markdown
+from questions.talking_points import derive_points, points_for
 
 
 class Level(models.TextChoices):
@@ -83,7 +84,8 @@ class Question(models.Model):
     """One interview question with its model answer (Markdown) and talking points.
 
     ``talking_points`` is a list of ``{"term": str, "synonyms": [str, ...]}``: the short
-    terms a strong answer mentions, used to score coverage.
+    terms a strong answer mentions, curated by editors. A question without them is scored
+    against points derived from its model answer (``scoring_points``).
     """
 
     bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="questions")
@@ -125,3 +127,13 @@ class Question(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("questions:detail", kwargs={"bank_slug": self.bank.slug, "slug": self.slug})
+
+    @property
+    def derived_points(self) -> list[dict]:
+        """Talking points derived from the model answer (claims the prompt does not give)."""
+        return derive_points(self.answer, self.prompt)
+
+    @property
+    def scoring_points(self) -> list[dict]:
+        """The points answers are scored against: the curated ones, else derived ones."""
+        return points_for(talking_points=self.talking_points, answer=self.answer, prompt=self.prompt)

@@ -44,6 +44,7 @@ MAX_PROMPT_LENGTH = 2000
 MAX_ANSWER_LENGTH = 100_000
 MAX_TALKING_POINTS = 40
 MAX_TERM_LENGTH = 100
+MAX_CLAIM_LENGTH = 300  # a claim is a sentence of the model answer
 MAX_SYNONYMS = 20
 MAX_DESCRIPTION_LENGTH = 2000
 
@@ -573,11 +574,15 @@ def check_talking_points(raw: Any) -> TalkingPointsCheck:
         if not isinstance(item, dict):
             errors.append(f'{where} must be an object with "term" and "synonyms"')
             continue
-        unknown = sorted(set(item) - {"term", "synonyms"})
+        unknown = sorted(set(item) - {"term", "synonyms", "claim"})
         if unknown:
             errors.append(f"{where} has unknown field(s): {', '.join(unknown)}")
         term = item.get("term")
-        term_error = talking_point_term_error(term)
+        claim = item.get("claim", False)
+        if not isinstance(claim, bool):
+            errors.append(f'{where} "claim" must be true or false')
+            claim = False
+        term_error = talking_point_term_error(term, claim=claim)
         if term_error:
             errors.append(f"{where} term {term_error}")
             continue
@@ -600,19 +605,26 @@ def check_talking_points(raw: Any) -> TalkingPointsCheck:
         if term.casefold() in seen:
             errors.append(f'{where} repeats the term "{term}"')
         seen.add(term.casefold())
-        points.append({"term": term, "synonyms": cleaned})
+        point = {"term": term, "synonyms": cleaned}
+        if claim:
+            point["claim"] = True
+        points.append(point)
     return TalkingPointsCheck(tuple(points), tuple(errors))
 
 
-def talking_point_term_error(value: Any) -> str | None:
-    """Why ``value`` cannot be a talking-point term or synonym, or None when it can."""
+def talking_point_term_error(value: Any, *, claim: bool = False) -> str | None:
+    """Why ``value`` cannot be a talking-point term or synonym, or None when it can.
+
+    A claim (a sentence of the model answer, scored by meaning) may be longer than a term.
+    """
     if not isinstance(value, str):
         return "must be a string"
     value = value.strip()
     if not value:
         return "is empty"
-    if len(value) > MAX_TERM_LENGTH:
-        return f"is longer than {MAX_TERM_LENGTH} characters"
+    limit = MAX_CLAIM_LENGTH if claim else MAX_TERM_LENGTH
+    if len(value) > limit:
+        return f"is longer than {limit} characters"
     if TALKING_POINT_FORBIDDEN.search(value):
         return f'"{value[:40]}" must be one line without "|"'
     return None

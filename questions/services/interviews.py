@@ -184,7 +184,7 @@ def _new_attempt(*, interview: MockInterview, question: Question, position: int)
         prompt=question.prompt,
         model_answer=question.answer,
         model_answer_html=question.answer_html,
-        talking_points=question.talking_points,
+        talking_points=question.scoring_points,
         level=question.level,
         tag_slugs=sorted(tag.slug for tag in question.tags.all()),
         seconds_allowed=seconds,
@@ -277,7 +277,7 @@ def _check_length(text: str) -> None:
 
 
 def _score(attempt: Attempt, text: str) -> None:
-    coverage = score_answer(text, attempt.talking_points)
+    coverage = score_answer(text, attempt.talking_points, prompt=attempt.prompt)
     attempt.coverage = coverage.score
     attempt.covered_points = list(coverage.covered)
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from questions.scoring import score_answer
+from questions.scoring import Coverage, score_answer
 
 register = template.Library()
 
@@ -22,22 +22,42 @@ def clock(seconds: float | int | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+def answer_coverage(attempt) -> Coverage:
+    """The attempt's answer scored against its snapshot, once per attempt object."""
+    coverage = getattr(attempt, "_answer_coverage", None)
+    if coverage is None:
+        coverage = score_answer(attempt.answer or "", attempt.talking_points, prompt=attempt.prompt)
+        attempt._answer_coverage = coverage
+    return coverage
+
+
 @register.filter
 def marked_answer(attempt) -> SafeString:
-    """The attempt's answer, escaped, with the words that covered a talking point in <mark>.
+    """The attempt's answer, escaped, with each sentence that covers a talking point in <mark>.
 
-    The answer is scored again against the attempt's own snapshot of talking points, so
-    the marks always agree with what was asked.
+    The answer is scored again against the attempt's own snapshot of prompt and talking
+    points, so the marks always agree with what was asked. A sentence covering several
+    points is marked once, its title naming them all.
     """
     text = attempt.answer or ""
-    spans = sorted(score_answer(text, attempt.talking_points).spans.items(), key=lambda i: i[1])
+    coverage = answer_coverage(attempt)
+    terms_at: dict[tuple[int, int], list[str]] = {}
+    for term in coverage.covered:
+        span = coverage.spans.get(term)
+        if span is not None:
+            terms_at.setdefault(span, []).append(_label(term))
     parts: list[str] = []
     position = 0
-    for term, (start, end) in spans:
-        if start < position:  # overlapping mentions: keep the first
+    for (start, end), terms in sorted(terms_at.items()):
+        if start < position:  # overlapping sentences: keep the first
             continue
         parts.append(escape(text[position:start]))
-        parts.append(f'<mark title="{escape(term)}">{escape(text[start:end])}</mark>')
+        title = escape("Covers: " + "; ".join(terms))
+        parts.append(f'<mark title="{title}">{escape(text[start:end])}</mark>')
         position = end
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))  # noqa: S308 — every piece above is escaped
+
+
+def _label(term: str, limit: int = 80) -> str:
+    return term if len(term) <= limit else term[: limit - 1].rstrip() + "…"

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from questions.interview_forms import AnswerForm, RatingForm
+from questions.templatetags.interview_format import answer_coverage
 from questions.models import Attempt, AttemptStatus, MockInterview, SelfRating
 from questions.selectors.interviews import (
     Step,
@@ -137,6 +138,8 @@ def _render_step(
             rating_form=rating_form or RatingForm(),
             ratings=[(r.value, r.label, RATING_HINTS[r]) for r in SelfRating],
             covered=set(attempt.covered_points),
+            partly=set(answer_coverage(attempt).partly),
+            contradicted=set(answer_coverage(attempt).contradicted),
         )
     template = RUN_TEMPLATE + "#step" if request.htmx else RUN_TEMPLATE
     return render(request, template, context)

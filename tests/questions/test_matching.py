@@ -4,7 +4,7 @@ import random
 import pytest
 import snowballstemmer
 
-from questions.scoring import Coverage, _within, score_answer
+from questions.matching import Mentions, _within, find_mentions
 
 
 def point(term, *synonyms):
@@ -12,7 +12,7 @@ def point(term, *synonyms):
 
 
 def covers(answer, term, *synonyms):
-    return score_answer(answer, [point(term, *synonyms)]).covered == [term]
+    return find_mentions(answer, [point(term, *synonyms)]).covered == [term]
 
 
 # Case, punctuation, compounds
@@ -163,7 +163,7 @@ def test_fullwidth_and_compatibility_characters_are_normalized():
 
 
 def test_a_synonym_covers_the_point_and_is_what_matched():
-    coverage = score_answer(
+    coverage = find_mentions(
         "Replicate objects with CRR", [point("Cross-Region Replication", "CRR")]
     )
     assert coverage.covered == ["Cross-Region Replication"]
@@ -219,17 +219,17 @@ def test_punctuation_inside_a_token_does_not_break_a_phrase():
 
 
 def test_an_empty_answer_scores_zero_and_misses_every_point():
-    coverage = score_answer("", [point("IAM"), point("KMS")])
-    assert coverage == Coverage(score=0, covered=[], missed=["IAM", "KMS"])
+    coverage = find_mentions("", [point("IAM"), point("KMS")])
+    assert coverage == Mentions(score=0, covered=[], missed=["IAM", "KMS"])
 
 
 def test_an_answer_without_words_scores_zero():
-    assert score_answer("  \n\t ... !!! ", [point("IAM")]).score == 0
+    assert find_mentions("  \n\t ... !!! ", [point("IAM")]).score == 0
 
 
 def test_no_talking_points_scores_zero():
-    coverage = score_answer("IAM roles everywhere", [])
-    assert coverage == Coverage(score=0, covered=[], missed=[])
+    coverage = find_mentions("IAM roles everywhere", [])
+    assert coverage == Mentions(score=0, covered=[], missed=[])
     assert coverage.total == 0
 
 
@@ -240,14 +240,14 @@ def test_no_talking_points_scores_zero():
 def test_score_is_the_share_of_points_covered_rounded_half_up(covered, total, score):
     points = [point(f"term{index}") for index in range(total)]
     answer = " ".join(f"term{index}." for index in range(covered))
-    coverage = score_answer(answer, points)
+    coverage = find_mentions(answer, points)
     assert len(coverage.covered) == covered
     assert coverage.score == score
 
 
 def test_covered_and_missed_keep_talking_point_order():
     points = [point("IAM"), point("KMS"), point("VPC"), point("S3"), point("EC2")]
-    coverage = score_answer("EC2 in a VPC, writing to S3", points)
+    coverage = find_mentions("EC2 in a VPC, writing to S3", points)
     assert coverage.covered == ["VPC", "S3", "EC2"]
     assert coverage.missed == ["IAM", "KMS"]
     assert coverage.total == 5
@@ -255,7 +255,7 @@ def test_covered_and_missed_keep_talking_point_order():
 
 def test_matches_and_spans_show_the_words_of_the_answer():
     answer = "Put the DB behind a read-only Replica; enable multi AZ."
-    coverage = score_answer(answer, [point("read replica"), point("Multi-AZ"), point("KMS")])
+    coverage = find_mentions(answer, [point("read replica"), point("Multi-AZ"), point("KMS")])
     assert coverage.matches == {"read replica": "read-only Replica", "Multi-AZ": "multi AZ"}
     for term, (start, end) in coverage.spans.items():
         assert answer[start:end] == coverage.matches[term]
@@ -263,11 +263,11 @@ def test_matches_and_spans_show_the_words_of_the_answer():
 
 def test_the_first_mention_is_the_one_reported():
     answer = "replicas: one read replica here, another read replica there"
-    assert score_answer(answer, [point("read replica")]).spans == {"read replica": (14, 26)}
+    assert find_mentions(answer, [point("read replica")]).spans == {"read replica": (14, 26)}
 
 
 def test_coverage_is_immutable():
-    coverage = score_answer("IAM", [point("IAM")])
+    coverage = find_mentions("IAM", [point("IAM")])
     with pytest.raises(dataclasses.FrozenInstanceError):
         coverage.score = 0  # type: ignore[misc]
 
@@ -289,7 +289,7 @@ def test_coverage_is_immutable():
     ],
 )
 def test_unusual_characters_never_raise(answer):
-    coverage = score_answer(answer, [point("IAM"), point("encryption"), point("ÉTÉ")])
+    coverage = find_mentions(answer, [point("IAM"), point("encryption"), point("ÉTÉ")])
     assert "IAM" in coverage.covered
     assert 0 <= coverage.score <= 100
 
@@ -297,7 +297,7 @@ def test_unusual_characters_never_raise(answer):
 def test_a_very_long_answer_is_scored():
     filler = "Some words about clouds and servers, nothing more. " * 2000
     answer = filler + "Finally: a read-only replica in another AZ."
-    coverage = score_answer(answer, [point("read replica"), point("AZ"), point("KMS")])
+    coverage = find_mentions(answer, [point("read replica"), point("AZ"), point("KMS")])
     assert coverage.covered == ["read replica", "AZ"]
     assert coverage.score == 67
 
@@ -313,14 +313,14 @@ def test_malformed_talking_points_are_tolerated():
         "EC2",
         42,
     ]
-    coverage = score_answer("IAM and KMS in a virtual private cloud with S3 and EC2", points)
+    coverage = find_mentions("IAM and KMS in a virtual private cloud with S3 and EC2", points)
     assert coverage.covered == ["IAM", "KMS", "VPC", "", "EC2"]
     assert coverage.missed == ["NAT", "", "42"]
     assert coverage.score == 63
 
 
 def test_a_non_text_answer_scores_zero():
-    assert score_answer(None, [point("IAM")]).score == 0  # type: ignore[arg-type]
+    assert find_mentions(None, [point("IAM")]).score == 0  # type: ignore[arg-type]
 
 
 # The edit distance used for typos
