@@ -60,14 +60,19 @@ class QuestionAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     filter_horizontal = ["tags"]
     prepopulated_fields = {"slug": ["prompt"]}
-    readonly_fields = ["answer_preview", "candidate_preview", "created", "updated"]
+    readonly_fields = [
+        "answer_preview", "derived_points_preview", "candidate_preview", "created", "updated",
+    ]  # fmt: skip
     actions = ["activate", "deactivate"]
     save_on_top = True
     view_on_site = False  # "Preview as candidate" opens the page, inactive questions too
     fieldsets = [
         (None, {"fields": ["bank", "number", "level", "slug", "is_active"]}),
         ("Question and model answer", {"fields": ["prompt", "answer", "answer_preview"]}),
-        ("Topics and scoring", {"fields": ["tags", "talking_points"]}),
+        (
+            "Topics and scoring",
+            {"fields": ["tags", "talking_points", "use_derived_points", "derived_points_preview"]},
+        ),
         ("Preview and dates", {"fields": ["candidate_preview", "created", "updated"]}),
     ]
     object_history_template = "admin/questions/question/object_history.html"
@@ -134,6 +139,22 @@ class QuestionAdmin(SimpleHistoryAdmin):
             # answer_html is rendered from Markdown and sanitized with nh3 on every save.
             html = obj.answer_html
         return format_html('<div class="answer-preview prose">{}</div>', mark_safe(html))
+
+    @admin.display(description="points derived from the model answer")
+    def derived_points_preview(self, obj: Question) -> str:
+        if not obj.pk:
+            return "Save to see the points derived from the model answer."
+        points = obj.derived_points
+        if not points:
+            return "None: the model answer says nothing the prompt does not."
+        note = (
+            "Not used: answers are scored against the curated talking points above."
+            if obj.talking_points
+            else "Used now: answers to this question are scored against these claims, "
+            "judged by meaning with partial credit."
+        )
+        items = format_html_join("", "<li>{}</li>", ((p["term"],) for p in points))
+        return format_html('<p class="help">{}</p><ol class="derived-points">{}</ol>', note, items)
 
     @admin.display(description="preview as candidate")
     def candidate_preview(self, obj: Question) -> str:

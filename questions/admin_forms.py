@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from questions.models import Bank, Question
+from questions.talking_points import derive_points
 from questions.services.importing import (
     MAX_SYNONYMS,
     MAX_TALKING_POINTS,
@@ -121,6 +122,12 @@ class TalkingPointsField(forms.CharField):
 
 class QuestionAdminForm(forms.ModelForm):
     talking_points = TalkingPointsField()
+    use_derived_points = forms.BooleanField(
+        label="Curate the derived points",
+        required=False,
+        help_text="Copy the points derived from the model answer (shown below) into the "
+        "talking points, to keep or edit them. Only when the talking points are empty.",
+    )
 
     class Meta:
         model = Question
@@ -139,6 +146,17 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned.get("use_derived_points"):
+            if cleaned.get("talking_points"):
+                self.add_error(
+                    "use_derived_points",
+                    "The talking points are not empty: clear them first, or leave this "
+                    "unticked to keep them.",
+                )
+            elif "answer" in cleaned:
+                cleaned["talking_points"] = derive_points(
+                    cleaned.get("answer") or "", cleaned.get("prompt") or ""
+                )
         bank = cleaned.get("bank")
         tags = cleaned.get("tags")
         if bank is not None and tags:

@@ -62,11 +62,12 @@ PARTLY = 0.25  # a missed point with this credit or more shows as partly covered
 # full credit from the top, the square root between (partial coverage of a claim counts
 # more than its share of words). A short phrase (a curated term) is either said or not:
 # its floor is high, so loose neighbours of its words earn nothing.
-CLAIM_FLOOR, CLAIM_FULL = 0.05, 0.85
+CLAIM_FLOOR, CLAIM_FULL = 0.0, 0.85
 _CLAIM_EXP = 0.5
 TERM_FLOOR, TERM_FULL = 0.50, 0.85
 _ALIGNMENT_WEIGHT = 0.75
 _POWER = 2  # the alignment's power mean (quadratic)
+WORD_BASELINE = 0.15  # the similarity of unrelated words, taken off every word similarity
 _NEGATION_REACH = 3  # words after a negation that it negates
 CLAIM_WINDOW = 3  # a claim is looked for in this many consecutive sentences of the answer
 
@@ -235,6 +236,8 @@ class _Answer:
 
     def _semantic(self, key: list[str], *, negative: bool, claim: bool) -> _Judgement:
         similarity = semantics.word_vectors(key) @ self.vectors.T
+        # Any two words are somewhat alike: only what is above that counts.
+        similarity = np.clip((similarity - WORD_BASELINE) / (1 - WORD_BASELINE), 0.0, 1.0)
         key_stems = [stem(word) for word in key]
         for i, key_stem in enumerate(key_stems):
             for j, answer_stem in enumerate(self.stems):

@@ -59,7 +59,7 @@ def _derive(answer: str, prompt: str) -> tuple[dict[str, Any], ...]:
             dict.fromkeys(stem(w) for w in content_words(claim) if stem(w) not in prompt_stems)
         )
 
-    claims = _joined(list(_claims(answer)), own_stems)
+    claims = [claim for block in _blocks(answer) for claim in _joined(block, own_stems)]
     own = [own_stems(claim) for claim in claims]
     eligible = [i for i, stems in enumerate(own) if len(stems) >= _MIN_OWN_WORDS]
     if not eligible:
@@ -92,9 +92,10 @@ def _joined(claims: list[str], own_stems) -> list[str]:
     return joined
 
 
-def _claims(answer: str) -> list[str]:
-    """Every claim of a Markdown answer, in order, as plain text."""
-    claims: list[str] = []
+def _blocks(answer: str) -> list[list[str]]:
+    """The sentences of each paragraph, list item and table row of a Markdown answer, in
+    order, as plain text."""
+    blocks: list[list[str]] = []
     header: list[str] | None = None
     paragraph: list[str] = []
     in_code = False
@@ -102,7 +103,7 @@ def _claims(answer: str) -> list[str]:
     def flush() -> None:
         if paragraph:
             text = _plain(" ".join(paragraph))
-            claims.extend(text[start:end] for start, end in sentences(text, semicolons=False))
+            blocks.append([text[a:b] for a, b in sentences(text, semicolons=False)])
             paragraph.clear()
 
     for line in answer.splitlines():
@@ -121,7 +122,7 @@ def _claims(answer: str) -> list[str]:
             if header is None:
                 header = cells
             else:
-                claims.append(_row_claim(header, cells))
+                blocks.append([_row_claim(header, cells)])
             continue
         header = None
         if not stripped or _HEADING_RE.match(line):
@@ -130,20 +131,25 @@ def _claims(answer: str) -> list[str]:
         if _ITEM_RE.match(line):
             flush()
             text = _plain(_ITEM_RE.sub("", line, count=1))
-            claims.extend(text[start:end] for start, end in sentences(text, semicolons=False))
+            blocks.append([text[a:b] for a, b in sentences(text, semicolons=False)])
             continue
         paragraph.append(stripped)
     flush()
-    return [claim for claim in claims if any(w not in STOP_WORDS for w in words(claim))]
+    return [
+        kept
+        for block in blocks
+        if (kept := [s for s in block if any(w not in STOP_WORDS for w in words(s))])
+    ]
 
 
 def _row_claim(header: list[str], cells: list[str]) -> str:
     """"Label: Column — value; Column — value" for one row of a comparison table."""
     label, values = (cells[0], cells[1:]) if len(cells) > 1 else ("", cells)
     names = header[1:] if len(header) == len(cells) else [""] * len(values)
+    values = [value.rstrip(" .;") for value in values]
     parts = [f"{name} — {value}" if name else value for name, value in zip(names, values)]
     parts = [part for part in parts if part.strip(" —")]
-    body = "; ".join(parts)
+    body = "; ".join(parts) + "."
     return f"{label}: {body}" if label else body
 
 

@@ -285,3 +285,52 @@ def test_an_add_form_explains_the_preview_comes_after_saving(editor_client, bank
 
     assert response.status_code == 200
     assert "Save to see the answer as candidates will see it." in response.content.decode()
+
+
+def test_the_change_form_shows_the_points_derived_from_the_model_answer(editor_client, bank):
+    question = QuestionFactory(
+        bank=bank,
+        prompt="What does a read replica do?",
+        answer="It serves read-heavy reporting queries so the primary handles writes.",
+        talking_points=[],
+    )
+
+    response = editor_client.get(change_url(question))
+
+    content = response.content.decode()
+    assert "Used now: answers to this question are scored against these claims" in content
+    assert "It serves read-heavy reporting queries so the primary handles writes." in content
+
+
+def test_ticking_use_derived_points_makes_them_curated(editor_client, bank):
+    question = QuestionFactory(
+        bank=bank,
+        prompt="What does a read replica do?",
+        answer="It serves read-heavy reporting queries so the primary handles writes.",
+        talking_points=[],
+    )
+    data = question_form_data(question, talking_points="", use_derived_points="on")
+
+    response = editor_client.post(change_url(question), data)
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.talking_points == [
+        {
+            "term": "It serves read-heavy reporting queries so the primary handles writes.",
+            "synonyms": [],
+            "claim": True,
+        }
+    ]
+    text = talking_points_to_text(question.talking_points)
+    assert text.startswith("claim: It serves")
+    assert talking_points_from_text(text) == question.talking_points
+
+
+def test_use_derived_points_refuses_to_overwrite_curated_points(editor_client, question):
+    data = question_form_data(question, use_derived_points="on")
+
+    response = editor_client.post(change_url(question), data)
+
+    assert response.status_code == 200
+    assert "The talking points are not empty" in response.content.decode()

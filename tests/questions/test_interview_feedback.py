@@ -59,12 +59,16 @@ def test_talking_points_are_marked_covered_or_missed(client_logged_in, interview
     assert "(covered)" in html and "(missed)" in html
 
 
-def test_the_words_that_covered_a_point_are_highlighted_in_the_answer(client_logged_in, interview):
-    response, _ = submit(client_logged_in, interview, "Several AZs in a Region.", **HX)
+def test_the_sentence_that_covered_a_point_is_highlighted_in_the_answer(client_logged_in, interview):
+    response, _ = submit(
+        client_logged_in, interview, "Several AZs in a Region. Nothing else to add.", **HX
+    )
 
     html = response.content.decode()
-    assert '<mark title="Availability Zone">AZs</mark>' in html
-    assert '<mark title="Region">Region</mark>' in html
+    assert (
+        '<mark title="Covers: Availability Zone; Region">Several AZs in a Region.</mark>' in html
+    )
+    assert "</mark> Nothing else to add." in html
 
 
 def test_the_answer_is_shown_as_inert_text(client_logged_in, interview):
@@ -167,3 +171,26 @@ def test_feedback_shows_the_question_as_it_was_asked(client_logged_in, interview
     assert original_prompt in page and original_html in page
     assert "A rewritten" not in page
     assert "something new" not in page
+
+
+def test_a_question_without_curated_points_is_scored_against_derived_claims(
+    client_logged_in, user, bank
+):
+    QuestionFactory(
+        bank=bank,
+        prompt="What does a read replica do?",
+        answer="It serves read-heavy reporting queries so the primary only handles writes.",
+        talking_points=[],
+    )
+    interview = start(user, bank, count=1)
+    client_logged_in.get(interview.get_absolute_url())
+    attempt = interview.attempts.get()
+    assert attempt.talking_points[0]["claim"] is True
+
+    response, _ = submit(
+        client_logged_in, interview, "Reporting queries go to it, so the primary just writes.", **HX
+    )
+
+    attempt.refresh_from_db()
+    assert attempt.coverage >= 50
+    assert "point covered" in response.content.decode()
