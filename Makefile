@@ -9,13 +9,14 @@ BANK ?= fixtures/aws.json
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate bank test pytest lint format bench chromium clean
+.PHONY: help install run serve migrate bank test pytest lint format bench bench-scoring chromium clean
 
 help:
 	@echo "make run     create .venv, install, migrate, load the question bank, serve on 127.0.0.1:$(PORT)"
 	@echo "make test    lint and the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make serve   production server (gunicorn); needs SECRET_KEY and ALLOWED_HOSTS"
 	@echo "make bench   throughput and latency of the main pages (see docs/performance.md)"
+	@echo "make bench-scoring   time to score one answer (see docs/feedback.md)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,9 @@ test: lint pytest
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-scoring: install
+	$(BIN)/python bench/scoring.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

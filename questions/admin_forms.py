@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from questions.models import Bank, Question
-from questions.talking_points import derive_points
 from questions.services.importing import (
     MAX_SYNONYMS,
     MAX_TALKING_POINTS,
     talking_point_term_error,
 )
+from questions.talking_points import derive_points
 
 ADMIN_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 HISTORY_RECORD_ATTRIBUTE = SIMPLE_HISTORY_REVERSE_ATTR_NAME

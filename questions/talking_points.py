@@ -54,6 +54,7 @@ def points_for(*, talking_points: Any, answer: str, prompt: str) -> list[dict[st
 @lru_cache(maxsize=512)
 def _derive(answer: str, prompt: str) -> tuple[dict[str, Any], ...]:
     prompt_stems = frozenset(stem(word) for word in words(prompt))
+
     def own_stems(claim: str) -> list[str]:
         return list(
             dict.fromkeys(stem(w) for w in content_words(claim) if stem(w) not in prompt_stems)
@@ -74,7 +75,9 @@ def _derive(answer: str, prompt: str) -> tuple[dict[str, Any], ...]:
         chosen.append(best)
         seen.update(own[best])
         eligible.remove(best)
-    return tuple({"term": _shortened(claims[i]), "synonyms": [], "claim": True} for i in sorted(chosen))
+    return tuple(
+        {"term": _shortened(claims[i]), "synonyms": [], "claim": True} for i in sorted(chosen)
+    )
 
 
 def _joined(claims: list[str], own_stems) -> list[str]:
@@ -143,11 +146,13 @@ def _blocks(answer: str) -> list[list[str]]:
 
 
 def _row_claim(header: list[str], cells: list[str]) -> str:
-    """"Label: Column — value; Column — value" for one row of a comparison table."""
+    """ "Label: Column — value; Column — value" for one row of a comparison table."""
     label, values = (cells[0], cells[1:]) if len(cells) > 1 else ("", cells)
     names = header[1:] if len(header) == len(cells) else [""] * len(values)
     values = [value.rstrip(" .;") for value in values]
-    parts = [f"{name} — {value}" if name else value for name, value in zip(names, values)]
+    parts = [
+        f"{name} — {value}" if name else value for name, value in zip(names, values, strict=False)
+    ]
     parts = [part for part in parts if part.strip(" —")]
     body = "; ".join(parts) + "."
     return f"{label}: {body}" if label else body

@@ -136,4 +136,6 @@ class Question(models.Model):
     @property
     def scoring_points(self) -> list[dict]:
         """The points answers are scored against: the curated ones, else derived ones."""
-        return points_for(talking_points=self.talking_points, answer=self.answer, prompt=self.prompt)
+        return points_for(
+            talking_points=self.talking_points, answer=self.answer, prompt=self.prompt
+        )

@@ -412,11 +412,17 @@ def _read_meta(
     i += 1
     while i < len(lines) and lines[i].raw[:1] in (" ", "-") and not lines[i].blank:
         entry = lines[i].text.strip().removeprefix("- ").strip()
+        claim = entry.casefold().startswith("claim:")
+        if claim:
+            entry = entry[len("claim:") :]
         parts = [part.strip() for part in entry.split("|")]
         if not parts[0]:
             problems.append((lines[i].no, f"question {label}.: a talking point has no term"))
         else:
-            points.append({"term": parts[0], "synonyms": [p for p in parts[1:] if p]})
+            point = {"term": parts[0], "synonyms": [p for p in parts[1:] if p]}
+            if claim:
+                point["claim"] = True
+            points.append(point)
         i += 1
     if value:
         problems.append(
@@ -1022,5 +1028,6 @@ def _meta_lines(question: Any) -> list[str]:
         lines.append(f"{META_TALKING_POINTS}:")
         for point in points:
             entry = [str(point["term"]), *(str(s) for s in point.get("synonyms", []))]
-            lines.append("  " + " | ".join(entry))
+            claim = "claim: " if point.get("claim") is True else ""
+            lines.append("  " + claim + " | ".join(entry))
     return lines

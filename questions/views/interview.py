@@ -20,7 +20,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from questions.interview_forms import AnswerForm, RatingForm
-from questions.templatetags.interview_format import answer_coverage
 from questions.models import Attempt, AttemptStatus, MockInterview, SelfRating
 from questions.selectors.interviews import (
     Step,
@@ -46,6 +45,7 @@ from questions.services.interviews import (
     interview_settle,
     seconds_left,
 )
+from questions.templatetags.interview_format import answer_coverage
 
 
 class HtmxHttpRequest(HttpRequest):

@@ -82,7 +82,9 @@ def test_with_a_bank_a_known_prompt_is_scored_with_its_curated_points(tmp_path):
 
 @pytest.mark.django_db
 def test_extra_columns_are_kept_and_kinds_are_summarised(tmp_path):
-    rows = [(*row, kind) for row, kind in zip(ROWS, ["good", "ok", "restating", "off"])]
+    rows = [
+        (*row, kind) for row, kind in zip(ROWS, ["good", "ok", "restating", "off"], strict=True)
+    ]
     path = write_csv(tmp_path / "g.csv", rows, ("question", "reference", "answer", "grade", "kind"))
     out = tmp_path / "scored.csv"
 

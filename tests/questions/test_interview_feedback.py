@@ -59,15 +59,15 @@ def test_talking_points_are_marked_covered_or_missed(client_logged_in, interview
     assert "(covered)" in html and "(missed)" in html
 
 
-def test_the_sentence_that_covered_a_point_is_highlighted_in_the_answer(client_logged_in, interview):
+def test_the_sentence_that_covered_a_point_is_highlighted_in_the_answer(
+    client_logged_in, interview
+):
     response, _ = submit(
         client_logged_in, interview, "Several AZs in a Region. Nothing else to add.", **HX
     )
 
     html = response.content.decode()
-    assert (
-        '<mark title="Covers: Availability Zone; Region">Several AZs in a Region.</mark>' in html
-    )
+    assert '<mark title="Covers: Availability Zone; Region">Several AZs in a Region.</mark>' in html
     assert "</mark> Nothing else to add." in html
 
 
