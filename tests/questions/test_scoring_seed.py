@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from questions.scoring import score_answer
+from questions.talking_points import derive_points
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "aws.json"
 
@@ -189,8 +190,11 @@ PAIRS = {
 
 @pytest.mark.parametrize("slug", sorted(PAIRS))
 def test_a_strong_answer_scores_clearly_above_a_weak_one(slug):
-    talking_points = bank_questions()[slug]["talking_points"]
-    strong, weak = (score_answer(answer, talking_points) for answer in PAIRS[slug])
+    question = bank_questions()[slug]
+    strong, weak = (
+        score_answer(answer, question["talking_points"], prompt=question["prompt"])
+        for answer in PAIRS[slug]
+    )
     assert strong.score >= 60, strong.missed
     assert weak.score <= 30, weak.covered
     assert strong.score - weak.score >= 40
@@ -205,5 +209,18 @@ def test_the_pairs_cover_both_levels_of_the_bank():
 @pytest.mark.parametrize("slug", sorted(bank_questions()))
 def test_a_model_answer_covers_most_of_its_own_talking_points(slug):
     question = bank_questions()[slug]
-    coverage = score_answer(question["answer"], question["talking_points"])
-    assert coverage.score >= 70, coverage.missed
+    coverage = score_answer(
+        question["answer"], question["talking_points"], prompt=question["prompt"]
+    )
+    assert coverage.score >= 80, coverage.missed
+
+
+@pytest.mark.parametrize("slug", sorted(bank_questions()))
+def test_restating_the_prompt_scores_at_most_ten(slug):
+    question = bank_questions()[slug]
+    for points in (
+        question["talking_points"],
+        derive_points(question["answer"], question["prompt"]),
+    ):
+        coverage = score_answer(question["prompt"], points, prompt=question["prompt"])
+        assert coverage.score <= 10, coverage.covered
