@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
                 start = time.perf_counter()
                 if points is None:
                     points = derive_points(row["reference"], row["question"])
-                score_answer(row["answer"], points, prompt=row["question"])
+                score_answer(
+                    row["answer"], points, prompt=row["question"], model_answer=row["reference"]
+                )
                 timings[kind].append((time.perf_counter() - start) * 1000)
     print(
         f"model load: {load_ms:.0f} ms; memory: {before:.0f} MB before, {loaded:.0f} MB "

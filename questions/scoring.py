@@ -8,6 +8,7 @@ Pure Python and numpy, no Django, so a view, a service, a command or a test can 
     coverage.missed        # the others, in talking-point order
     coverage.partly        # the missed points the answer touches on (credit ≥ 0.25)
     coverage.contradicted  # the points the answer says the opposite of
+    coverage.misplaced     # the points it says of the wrong one of the things compared
     coverage.credits       # term -> its credit, 0.0–1.0
     coverage.spans         # term -> (start, end): the sentence of the answer that covers it
     coverage.matches       # term -> that sentence's text
@@ -50,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from questions import semantics
+from questions.binding import point_subjects, subjects_of
 from questions.language import NEGATIONS, STOP_WORDS, are_opposites, sentences, stem, words
 from questions.matching import AnswerText, alternatives, compile_phrase
 
@@ -81,6 +83,7 @@ class Coverage:
     missed: list[str] = field(default_factory=list)
     partly: list[str] = field(default_factory=list)
     contradicted: list[str] = field(default_factory=list)
+    misplaced: list[str] = field(default_factory=list)
     credits: dict[str, float] = field(default_factory=dict)
     matches: dict[str, str] = field(default_factory=dict)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -91,38 +94,52 @@ class Coverage:
 
 
 def score_answer(
-    answer: str, talking_points: Sequence[Mapping[str, Any]], *, prompt: str = ""
+    answer: str,
+    talking_points: Sequence[Mapping[str, Any]],
+    *,
+    prompt: str = "",
+    model_answer: str = "",
 ) -> Coverage:
     """Score an answer against talking points (0–100), not crediting the prompt's words.
 
     ``talking_points`` is a list of ``{"term": str, "synonyms": [str, ...]}``. The score is
     0 when there are no talking points or the answer has no words. Malformed points (no
     synonyms, a bare string) are accepted; a point with no usable phrase is missed.
+    With the ``model_answer``, a point said of the wrong one of the things a question
+    compares earns nothing (questions/binding.py).
     """
     points = [alternatives(point) for point in talking_points or ()]
     terms = [term for term, _ in points]
     if not points or not isinstance(answer, str) or not isinstance(prompt, str):
         return Coverage(score=0, missed=terms)
-    text = _Answer(answer, prompt)
+    text = _Answer(answer, prompt, model_answer if isinstance(model_answer, str) else "")
     credits: dict[str, float] = {}
     spans: dict[str, tuple[int, int]] = {}
     contradicted: list[str] = []
+    misplaced: list[str] = []
     total = 0.0
     for (term, phrases), point in zip(points, talking_points, strict=True):
         claim = isinstance(point, Mapping) and point.get("claim") is True
-        credit, span, opposed = 0.0, None, False
+        credit, span, opposed, wrong_subject, mentioned = 0.0, None, False, False, False
         if text.words:
+            # A claim carries its own subject in its words; a curated term does not.
+            owners = frozenset() if claim else text.owners(phrases)
             for phrase in phrases:
-                result = text.judge(phrase, claim=claim)
+                result = text.judge(phrase, claim=claim, owners=owners)
                 if result is None:
                     continue
-                if result.opposed:
-                    opposed = True
+                opposed = opposed or result.opposed
+                wrong_subject = wrong_subject or result.misplaced
+                mentioned = mentioned or result.mentioned
                 if result.credit > credit:
                     credit, span = result.credit, result.span
         if opposed and credit < COVERED:
             credit, span = 0.0, None
             contradicted.append(term)
+        elif wrong_subject and not mentioned:
+            # Said of the wrong subject in so many words: a paraphrase elsewhere is no excuse.
+            credit, span = 0.0, None
+            misplaced.append(term)
         total += credit
         credits.setdefault(term, round(credit, 3))
         if span is not None and credit >= PARTLY:
@@ -137,6 +154,7 @@ def score_answer(
         missed=missed,
         partly=partly,
         contradicted=contradicted,
+        misplaced=misplaced,
         credits=credits,
         matches={term: answer[start:end] for term, (start, end) in spans.items()},
         spans=spans,
@@ -148,13 +166,20 @@ class _Judgement:
     credit: float
     span: tuple[int, int] | None
     opposed: bool = False
+    misplaced: bool = False
+    mentioned: bool = False  # found by the lexical matcher
 
 
 class _Answer:
     """An answer prepared once: its sentences, its usable words and their vectors."""
 
-    def __init__(self, text: str, prompt: str) -> None:
+    def __init__(self, text: str, prompt: str, model_answer: str = "") -> None:
         self.text = text
+        self.prompt = prompt
+        self.model_answer = model_answer
+        subjects = subjects_of(model_answer, prompt) if model_answer else None
+        # (start, end, subjects) per sentence, when the question compares things.
+        self.subject_spans = subjects.sentence_subjects(text) if subjects else []
         self.prompt_stems = frozenset(stem(word) for word in words(prompt))
         self.lexical = AnswerText(text)
         self.sentence_spans: list[tuple[int, int]] = []
@@ -212,7 +237,9 @@ class _Answer:
 
     # Judging a phrase.
 
-    def judge(self, phrase: str, *, claim: bool = False) -> _Judgement | None:
+    def judge(
+        self, phrase: str, *, claim: bool = False, owners: frozenset[int] = frozenset()
+    ) -> _Judgement | None:
         """The credit a phrase earns, or None when the prompt gives all of it away."""
         key = list(
             dict.fromkeys(
@@ -226,13 +253,46 @@ class _Answer:
         if not key:
             return None
         negative = any(word in NEGATIONS for word in words(phrase))
-        found = self.lexical.find(
-            compile_phrase(phrase), accept=None if negative else self._not_negated
-        )
+        misplaced = False
+
+        def accept(first: int, last: int) -> bool:
+            nonlocal misplaced
+            if not negative and not self._not_negated(first, last):
+                return False
+            if owners and not self._about(self.lexical.span(first, last)[0], owners):
+                misplaced = True
+                return False
+            return True
+
+        found = self.lexical.find(compile_phrase(phrase), accept=accept)
         if found is not None:
             start, _ = self.lexical.span(*found)
-            return _Judgement(1.0, self._sentence_of(start))
+            return _Judgement(1.0, self._sentence_of(start), mentioned=True)
+        if misplaced:
+            return _Judgement(0.0, None, misplaced=True)
         return self._semantic(key, negative=negative, claim=claim)
+
+    def owners(self, phrases: list[str]) -> frozenset[int]:
+        """The subjects the model answer says a point (any of its phrases) of, when it
+        does not say it of all of them (none: no check)."""
+        if not self.subject_spans:
+            return frozenset()
+        found = frozenset().union(
+            *(point_subjects(self.model_answer, self.prompt, phrase) for phrase in phrases)
+        )
+        return (
+            found
+            if len(found) < len(subjects_of(self.model_answer, self.prompt).names)
+            else frozenset()
+        )
+
+    def _about(self, start: int, owners: frozenset[int]) -> bool:
+        """Whether the sentence at ``start`` is about one of ``owners`` (or about nothing
+        that can be told)."""
+        for first, last, subjects in self.subject_spans:
+            if first <= start < last:
+                return not subjects or bool(subjects & owners)
+        return True
 
     def _semantic(self, key: list[str], *, negative: bool, claim: bool) -> _Judgement:
         similarity = semantics.word_vectors(key) @ self.vectors.T

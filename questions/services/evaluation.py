@@ -115,11 +115,14 @@ def evaluation_report(
         prompt = answer.row["question"]
         question = questions.get(prompt.strip())
         if question is not None:
-            points, prompt = question.scoring_points, question.prompt
+            points, prompt, model = question.scoring_points, question.prompt, question.answer
             answer.from_bank = True
         else:
-            points = derive_points(answer.row["reference"], prompt)
-        answer.score = score_answer(answer.row["answer"], points, prompt=prompt).score
+            model = answer.row["reference"]
+            points = derive_points(model, prompt)
+        answer.score = score_answer(
+            answer.row["answer"], points, prompt=prompt, model_answer=model
+        ).score
         if progress is not None:
             progress(done, len(answers))
     scores = [float(a.score or 0) for a in answers]

@@ -277,7 +277,9 @@ def _check_length(text: str) -> None:
 
 
 def _score(attempt: Attempt, text: str) -> None:
-    coverage = score_answer(text, attempt.talking_points, prompt=attempt.prompt)
+    coverage = score_answer(
+        text, attempt.talking_points, prompt=attempt.prompt, model_answer=attempt.model_answer
+    )
     attempt.coverage = coverage.score
     attempt.covered_points = list(coverage.covered)
 

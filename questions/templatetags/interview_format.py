@@ -26,7 +26,12 @@ def answer_coverage(attempt) -> Coverage:
     """The attempt's answer scored against its snapshot, once per attempt object."""
     coverage = getattr(attempt, "_answer_coverage", None)
     if coverage is None:
-        coverage = score_answer(attempt.answer or "", attempt.talking_points, prompt=attempt.prompt)
+        coverage = score_answer(
+            attempt.answer or "",
+            attempt.talking_points,
+            prompt=attempt.prompt,
+            model_answer=attempt.model_answer,
+        )
         attempt._answer_coverage = coverage
     return coverage
 

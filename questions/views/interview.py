@@ -140,6 +140,7 @@ def _render_step(
             covered=set(attempt.covered_points),
             partly=set(answer_coverage(attempt).partly),
             contradicted=set(answer_coverage(attempt).contradicted),
+            misplaced=set(answer_coverage(attempt).misplaced),
         )
     template = RUN_TEMPLATE + "#step" if request.htmx else RUN_TEMPLATE
     return render(request, template, context)

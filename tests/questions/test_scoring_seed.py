@@ -3,19 +3,30 @@
 The talking points are read from the fixture, so these tests follow the data: a strong
 answer (written here in a candidate's own words, not taken from the model answer) must
 score clearly above a weak one, and every model answer must cover most of its own
-talking points, which checks the scorer and the curation together.
+talking points, which checks the scorer and the curation together. Answers are scored
+as the app scores them, with the question's prompt, whose words earn nothing: the prompt
+itself must score next to nothing, and no curated phrase may be made only of words the
+prompt already says.
+
+Every change to the curated points since they were first curated is recorded with its
+reason in fixtures/curation/aws_point_changes.json; the last test checks that record.
 """
 
 import functools
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
+from questions.language import NEGATIONS, STOP_WORDS, stem, words
 from questions.scoring import score_answer
 from questions.talking_points import derive_points
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "aws.json"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "fixtures" / "aws.json"
+CURATION = ROOT / "fixtures" / "curation" / "aws.json"
+POINT_CHANGES = ROOT / "fixtures" / "curation" / "aws_point_changes.json"
 
 
 @functools.cache
@@ -224,3 +235,76 @@ def test_restating_the_prompt_scores_at_most_ten(slug):
     ):
         coverage = score_answer(question["prompt"], points, prompt=question["prompt"])
         assert coverage.score <= 10, coverage.covered
+
+
+# Names every answer says: a phrase left with only these beyond the prompt names nothing.
+VENDOR_WORDS = {"aws", "amazon"}
+
+
+def words_beyond(phrase: str, prompt: str) -> list[str]:
+    """The words of a phrase that the scorer can credit (questions/scoring.py): not
+    function words, not negations, not words the prompt says (compared by stem)."""
+    prompt_stems = {stem(word) for word in words(prompt)}
+    return [
+        word
+        for word in words(phrase)
+        if word not in STOP_WORDS and word not in NEGATIONS and stem(word) not in prompt_stems
+    ]
+
+
+def test_the_phrase_check_reads_the_prompt_as_the_scorer_does():
+    prompt = "How would you enforce least privilege and use IAM roles for cross-account access?"
+    assert words_beyond("principle of least privilege", prompt) == ["principle"]
+    assert words_beyond("least privilege", prompt) == []
+    assert words_beyond("cross-account role", prompt) == []
+    assert words_beyond("Roles in the target account", prompt) == ["target"]
+    question = {"term": "least privilege", "synonyms": []}
+    assert score_answer(prompt, [question], prompt=prompt).score == 0
+
+
+def test_no_curated_phrase_is_given_away_by_its_prompt():
+    # Every term and synonym keeps a word the prompt does not say (and not only "AWS"),
+    # so each talking point names something a good answer adds to the question.
+    given_away = [
+        (question["number"], point["term"], phrase)
+        for question in bank_questions().values()
+        for point in question["talking_points"]
+        for phrase in [point["term"], *point["synonyms"]]
+        if not set(words_beyond(phrase, question["prompt"])) - VENDOR_WORDS
+    ]
+    assert given_away == []
+
+
+def point_digest(points: list[dict]) -> str:
+    """A question's talking points, in any order, as a short digest."""
+    lines = sorted(
+        json.dumps([point["term"], sorted(point["synonyms"])], ensure_ascii=False)
+        for point in points
+    )
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def test_every_change_to_the_curated_points_is_recorded_with_its_reason():
+    record = json.loads(POINT_CHANGES.read_text(encoding="utf-8"))
+    curation = json.loads(CURATION.read_text(encoding="utf-8"))["questions"]
+    assert set(record["baseline"]) == set(curation)
+    points = {number: list(entry["talking_points"]) for number, entry in curation.items()}
+    for change in reversed(record["changes"]):
+        where = (change["question"], (change["new"] or change["old"])["term"])
+        assert change["reason"].strip(), where
+        assert change["old"] != change["new"], where
+        assert curation[str(change["question"])]["slug"] == change["slug"], where
+        current = points[str(change["question"])]
+        if change["new"] is not None:
+            assert change["new"] in current, where
+            current.remove(change["new"])
+        if change["old"] is not None:
+            current.append(change["old"])
+    # Undoing every recorded change, last first, gives back the points as first curated;
+    # a point changed without an entry in the record would not come back.
+    unrecorded = [
+        number
+        for number, first_curated in record["baseline"].items()
+        if point_digest(points[number]) != first_curated
+    ]
+    assert unrecorded == []
