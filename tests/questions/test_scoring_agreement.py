@@ -69,10 +69,10 @@ def test_derived_points_agree_with_the_human_grades_of_the_public_set():
 def test_curated_aws_points_agree_with_the_graded_aws_answers():
     graded, scores = aws_scores(curated=True)
 
-    assert pearson(scores, [float(row["grade"]) for row in graded]) >= 0.70
+    assert pearson(scores, [float(row["grade"]) for row in graded]) >= 0.75
     means = by_kind(graded, scores)
     assert means["restating"] <= 5
-    assert means["strong_terms"] >= means["strong_plain"] >= means["wrong_topical"] + 15
+    assert means["strong_terms"] >= means["strong_plain"] >= means["wrong_topical"] + 30
     assert means["strong_plain"] >= means["partial"] > means["restating"]
 
 
