@@ -9,11 +9,12 @@ BANK ?= fixtures/aws.json
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate bank test pytest lint format bench bench-scoring chromium clean
+.PHONY: help install run serve migrate bank superuser test pytest lint format bench bench-scoring chromium clean
 
 help:
 	@echo "make run     create .venv, install, migrate, load the question bank, serve on 127.0.0.1:$(PORT)"
 	@echo "make test    lint and the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make superuser   create an admin account (asks for its name and password)"
 	@echo "make serve   production server (gunicorn); needs SECRET_KEY and ALLOWED_HOSTS"
 	@echo "make bench   throughput and latency of the main pages (see docs/performance.md)"
 	@echo "make bench-scoring   time to score one answer (see docs/feedback.md)"
@@ -31,6 +32,9 @@ migrate: install
 
 bank: migrate
 	$(BIN)/python manage.py import_questions $(BANK)
+
+superuser: migrate
+	$(BIN)/python manage.py createsuperuser
 
 run: export DEBUG ?= 1
 run: bank

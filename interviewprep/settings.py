@@ -1,7 +1,9 @@
 """Settings for interviewprep, read from the environment in one place.
 
 Defaults are safe: DEBUG is off unless DEBUG=1, and without DEBUG a SECRET_KEY and
-ALLOWED_HOSTS must be given. See docs/deploy.md for every variable.
+ALLOWED_HOSTS must be given. The server entry points (wsgi.py, asgi.py) keep these defaults;
+manage.py, the developer's tool, defaults to DEBUG=1 where no SECRET_KEY is set. See
+docs/deploy.md for every variable.
 """
 
 import sys

@@ -1,3 +1,9 @@
+"""The production entry point (gunicorn, `make serve`).
+
+Unlike manage.py it sets no development default: without DEBUG=1 the settings are production
+settings and refuse to load unless SECRET_KEY and ALLOWED_HOSTS are set. See docs/deploy.md.
+"""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

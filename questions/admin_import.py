@@ -157,7 +157,8 @@ def export_view(request: HttpRequest, *, model_admin) -> HttpResponse:
         bank = form.cleaned_data["bank"]
         fmt = form.cleaned_data["format"]
         try:
-            content = bank_export(bank=bank, format=fmt)
+            schema_url = request.build_absolute_uri(reverse("questions:bank_schema"))
+            content = bank_export(bank=bank, format=fmt, schema_url=schema_url)
         except ExportError as exc:
             form.add_error("format", f"{exc} Export it as JSON instead.")
         else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from questions.views import bank, export, home, interview, practice, progress
+from questions.views import bank, export, home, interview, practice, progress, schemas
 
 app_name = "questions"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("bank/<slug:bank_slug>/<slug:slug>/", bank.question_detail, name="detail"),
     path("bank/<slug:bank_slug>/<slug:slug>/answer/", bank.question_answer, name="answer"),
     path("practice/", practice.practice, name="practice"),
+    path(
+        "practice/questions/<int:question_id>/",
+        practice.practise_question,
+        name="practise_question",
+    ),
     path("interviews/<int:pk>/", interview.interview_run, name="interview"),
     path("interviews/<int:pk>/end/", interview.interview_end_view, name="interview_end"),
     path(
@@ -58,4 +63,5 @@ urlpatterns = [
     path("progress/review-due/", progress.review_due, name="review_due"),
     path("progress/practise-weakest/", progress.practise_weakest, name="practise_weakest"),
     path("account/export/", export.export, name="export"),
+    path("schemas/bank.schema.json", schemas.bank_schema, name="bank_schema"),
 ]

@@ -51,6 +51,16 @@ def score(prefix: str = "") -> Coalesce:
     return Coalesce(F(f"{prefix}coverage"), 0)
 
 
+def outcome_counts() -> dict[str, Count]:
+    """Aggregates counting attempts by outcome: ``answered`` (in time), ``timed_out`` (the
+    answer kept when time ran out) and ``skipped``. Every finished attempt is in one."""
+    return {
+        "answered": Count("pk", filter=Q(status=AttemptStatus.ANSWERED)),
+        "timed_out": Count("pk", filter=Q(status=AttemptStatus.TIMED_OUT)),
+        "skipped": Count("pk", filter=Q(status=AttemptStatus.SKIPPED)),
+    }
+
+
 def done_attempts(*, user: User) -> QuerySet[Attempt]:
     """The user's attempts that have an outcome (answered, timed out or skipped)."""
     return Attempt.objects.filter(owner=user, status__in=DONE_STATUSES)
@@ -66,6 +76,9 @@ def interviews_for_history(*, user: User) -> QuerySet[MockInterview]:
 @dataclass(frozen=True)
 class InterviewTotals:
     done: int = 0
+    answered: int = 0
+    timed_out: int = 0
+    skipped: int = 0
     avg_coverage: float | None = None
     time_used: timedelta | None = None
     ratings: dict[int, int] = field(default_factory=dict)
@@ -75,7 +88,8 @@ def interview_totals(*, interviews: list[MockInterview]) -> dict[int, InterviewT
     """Totals of each of ``interviews`` (one query over their attempts only, so a page of
     history costs the same however long the history is).
 
-    ``done`` counts the attempts with an outcome, ``avg_coverage`` averages their
+    ``done`` counts the attempts with an outcome (``answered`` in time, ``timed_out`` or
+    ``skipped``), ``avg_coverage`` averages their
     coverage (a skip counts as 0), ``time_used`` sums their time and ``ratings`` counts
     the self-ratings by value. Interviews without a finished attempt get empty totals.
     """
@@ -89,6 +103,7 @@ def interview_totals(*, interviews: list[MockInterview]) -> dict[int, InterviewT
         .values("interview_id")
         .annotate(
             done=Count("pk"),
+            **outcome_counts(),
             avg_coverage=Avg(score()),
             time_used=Sum(time_used()),
             **ratings,
@@ -99,6 +114,9 @@ def interview_totals(*, interviews: list[MockInterview]) -> dict[int, InterviewT
     for row in rows:
         totals[row["interview_id"]] = InterviewTotals(
             done=row["done"],
+            answered=row["answered"],
+            timed_out=row["timed_out"],
+            skipped=row["skipped"],
             avg_coverage=row["avg_coverage"],
             time_used=row["time_used"],
             ratings={value: row[name] for value, name in RATING_FIELDS.items()},
@@ -147,6 +165,9 @@ def attempts_for_question(*, user: User, question: Question) -> QuerySet[Attempt
 @dataclass(frozen=True)
 class QuestionRecord:
     attempts: int
+    answered: int
+    timed_out: int
+    skipped: int
     best: int | None
     average: float | None
     average_rating: float | None
@@ -161,6 +182,7 @@ def question_record(*, user: User, question: Question) -> QuestionRecord:
         .filter(question=question)
         .aggregate(
             attempts=Count("pk"),
+            **outcome_counts(),
             best=Max(score()),
             average=Avg(score()),
             average_rating=Avg("self_rating"),

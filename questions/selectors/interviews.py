@@ -220,12 +220,15 @@ class TagResult:
 
 @dataclass
 class InterviewSummary:
+    """``answered`` counts the answers given in time; ``timed_out`` the answers kept when
+    time ran out; ``skipped`` the questions passed over. Each question is in one of them."""
+
     interview: MockInterview
     attempts: list[Attempt]
     tags: list[TagResult] = field(default_factory=list)
     answered: int = 0
-    skipped: int = 0
     timed_out: int = 0
+    skipped: int = 0
     average_coverage: int | None = None
     average_rating: float | None = None
     seconds_used: int = 0
@@ -245,9 +248,14 @@ def interview_summary(*, interview: MockInterview) -> InterviewSummary:
     """Per-question results, totals and a per-topic breakdown of one interview (two queries).
 
     Coverage averages count every finished question: a timed-out answer is scored as it
-    stands, a skipped question covers nothing (0 %).
+    stands, a skipped question covers nothing (0 %). Each attempt carries
+    ``question_active``: whether its question can still be practised.
     """
-    attempts = list(interview.attempts.order_by("position").defer("model_answer", "draft"))
+    attempts = list(
+        interview.attempts.order_by("position")
+        .defer("model_answer", "draft")
+        .annotate(question_active=F("question__is_active"))
+    )
     summary = InterviewSummary(interview=interview, attempts=attempts)
     slugs = sorted({slug for a in attempts for slug in a.tag_slugs})
     names = dict(
@@ -261,12 +269,12 @@ def interview_summary(*, interview: MockInterview) -> InterviewSummary:
         missed = is_missed(attempt)
         summary.missed += missed
         scored = attempt.coverage is not None
-        if attempt.status == AttemptStatus.SKIPPED:
-            summary.skipped += 1
-        elif attempt.has_answer:
+        if attempt.status == AttemptStatus.ANSWERED:
             summary.answered += 1
-        if attempt.timed_out:
+        elif attempt.status == AttemptStatus.TIMED_OUT:
             summary.timed_out += 1
+        elif attempt.status == AttemptStatus.SKIPPED:
+            summary.skipped += 1
         if scored:
             coverage_sum += attempt.coverage
             coverage_n += 1

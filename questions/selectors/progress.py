@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from questions.models import Bank, Level, MockInterview, Question, Tag
-from questions.selectors.history import done_attempts, score, time_used
+from questions.selectors.history import done_attempts, outcome_counts, score, time_used
 
 
 def practice_moment():
@@ -157,7 +157,13 @@ def practice_streak(*, user: User, now: datetime | None = None) -> Streak:
 
 @dataclass(frozen=True)
 class Totals:
+    """``attempts`` counts every finished question: ``answered`` in time, ``timed_out``
+    (the answer kept) and ``skipped``."""
+
     attempts: int
+    answered: int
+    timed_out: int
+    skipped: int
     interviews: int
     questions: int
     time_used: timedelta
@@ -165,11 +171,17 @@ class Totals:
     first: datetime | None
     last: datetime | None
 
+    @property
+    def answers(self) -> int:
+        """Questions with an answer: given in time, or kept when time ran out (not skips)."""
+        return self.answered + self.timed_out
+
 
 def practice_totals(*, user: User) -> Totals:
     """All the user's practice in every bank (one query)."""
     row = done_attempts(user=user).aggregate(
         attempts=Count("pk"),
+        **outcome_counts(),
         interviews=Count("interview", distinct=True),
         questions=Count("question", distinct=True),
         time_used=Sum(time_used()),

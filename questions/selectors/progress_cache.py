@@ -44,7 +44,7 @@ from questions.selectors.progress import (
 )
 
 # Raise when the shape of a cached value changes, so no process reads the old shape.
-KEY_VERSION = 1
+KEY_VERSION = 2
 # Entries are stale after the user's day ends anyway; this only bounds what is kept.
 TIMEOUT = 24 * 60 * 60
 _MISSING = object()

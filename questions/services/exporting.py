@@ -1,15 +1,17 @@
 """Exporting a question bank in the formats ``importing`` reads (docs/question-format.md).
 
 ``bank_export_json`` writes everything (bank, tags, every question with its tags,
-talking points and active flag): importing it into an empty database reproduces the
-bank. ``bank_export_text`` writes the seed's plain-text shape: levels, prompts and
-answers, plus each question's slug, tags and talking points on ``Slug:``, ``Tags:`` and
-``Talking points:`` lines, so it re-imports to the same questions (the active flag and
-the tag definitions are JSON-only).
+talking points and active flag), with a ``"$schema"`` key naming the format's JSON
+Schema: importing it into an empty database reproduces the bank. ``bank_export_text``
+writes the seed's plain-text shape: levels, prompts and answers, plus each question's
+slug, tags and talking points on ``Slug:``, ``Tags:`` and ``Talking points:`` lines, so it
+re-imports to the same questions (the active flag and the tag definitions are JSON-only).
 """
 
 import json
 from typing import Any
+
+from django.urls import reverse
 
 from questions.models import Bank, Question
 from questions.services.importing import FORMAT_NAME, FORMAT_VERSION
@@ -29,8 +31,14 @@ def _ordered_tag_slugs(question: Question) -> list[str]:
     return [t.slug for t in sorted(question.tags.all(), key=lambda t: (t.kind, t.name, t.slug))]
 
 
-def bank_export_data(*, bank: Bank) -> dict[str, Any]:
+def bank_export_data(*, bank: Bank, schema_url: str | None = None) -> dict[str, Any]:
+    """The bank as the ``json`` format's document.
+
+    ``"$schema"`` points editors to the format's JSON Schema: ``schema_url`` when the
+    caller knows the site's full URL of it, otherwise its path on the site.
+    """
     return {
+        "$schema": schema_url or reverse("questions:bank_schema"),
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "bank": {"slug": bank.slug, "name": bank.name, "description": bank.description},
@@ -54,8 +62,9 @@ def bank_export_data(*, bank: Bank) -> dict[str, Any]:
     }
 
 
-def bank_export_json(*, bank: Bank) -> str:
-    return json.dumps(bank_export_data(bank=bank), ensure_ascii=False, indent=2) + "\n"
+def bank_export_json(*, bank: Bank, schema_url: str | None = None) -> str:
+    data = bank_export_data(bank=bank, schema_url=schema_url)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def bank_export_text(*, bank: Bank) -> str:
@@ -66,9 +75,9 @@ def bank_export_text(*, bank: Bank) -> str:
         raise ExportError(f"The bank cannot be written as plain text: {exc}") from None
 
 
-def bank_export(*, bank: Bank, format: str) -> str:
+def bank_export(*, bank: Bank, format: str, schema_url: str | None = None) -> str:
     if format == "json":
-        return bank_export_json(bank=bank)
+        return bank_export_json(bank=bank, schema_url=schema_url)
     if format == "text":
         return bank_export_text(bank=bank)
     raise ValueError(f"unknown export format: {format}")

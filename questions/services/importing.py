@@ -2,7 +2,8 @@
 
 Two formats are read (both described in docs/question-format.md):
 
-* ``json`` — the ``interviewprep-questions`` document: bank, tags and questions;
+* ``json`` — the ``interviewprep-questions`` document: bank, tags and questions, described
+  by the JSON Schema ``questions/schemas/bank.schema.json`` and validated against it;
 * ``text`` — the plain-text shape of the seed page: level sections, ``N.`` lines,
   the prompt, ``Answer``, the answer.
 
@@ -19,13 +20,17 @@ Re-importing an unchanged file writes nothing at all: questions are matched by
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
 from typing import Any, Literal
 
+import jsonschema
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
@@ -47,6 +52,14 @@ MAX_TERM_LENGTH = 100
 MAX_CLAIM_LENGTH = 300  # a claim is a sentence of the model answer
 MAX_SYNONYMS = 20
 MAX_DESCRIPTION_LENGTH = 2000
+MAX_TAGS = 500  # in a file, and on one question
+MAX_QUESTION_NUMBER = 2**31 - 1  # what a PositiveIntegerField holds on every database
+# Schema errors listed at most: a file of junk can hold millions.
+MAX_SCHEMA_ERRORS = 100
+NESTED_TOO_DEEPLY = "is nested too deeply: a question bank is a few levels of objects and lists"
+
+# The JSON format's JSON Schema (draft 2020-12), served at /schemas/bank.schema.json.
+BANK_SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "bank.schema.json"
 
 BANK_SLUG_MAX = Bank._meta.get_field("slug").max_length
 BANK_NAME_MAX = Bank._meta.get_field("name").max_length
@@ -59,6 +72,7 @@ DERIVED_SLUG_MAX = 80
 TALKING_POINT_FORBIDDEN = re.compile(r"[|\r\n]")
 
 Format = Literal["json", "text"]
+SchemaError = jsonschema.ValidationError
 Action = Literal["create", "update", "unchanged"]
 
 
@@ -245,6 +259,8 @@ def parse_questions_file(
 def parse_questions_json(text: str) -> ImportDocument:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ImportValidationError([ImportProblem("file", NESTED_TOO_DEEPLY)]) from None
     except json.JSONDecodeError as exc:
         raise ImportValidationError(
             [
@@ -332,23 +348,211 @@ def parse_questions_text(text: str) -> ImportDocument:
     )
 
 
-class _JsonReader:
-    """Checks the shape of a decoded JSON document, collecting every problem."""
+# --------------------------------------------------------------------------- the JSON schema
+#
+# The JSON format is described by questions/schemas/bank.schema.json (served at
+# /schemas/bank.schema.json for editors). A document is validated against it with
+# jsonschema, and each schema error becomes a problem worded like every other one: where
+# (the question by position and slug, the tag, the bank or the file) and which field.
+# What the schema cannot say — slugs and tag names unique in the file, terms unique
+# ignoring case, tags that exist — is checked below it, in Python.
 
-    TOP_KEYS = {"format", "version", "bank", "tags", "questions"}
-    BANK_KEYS = {"slug", "name", "description"}
-    TAG_KEYS = {"slug", "name", "kind"}
-    QUESTION_KEYS = {
-        "slug", "number", "level", "prompt", "answer", "tags", "talking_points", "active",
-    }  # fmt: skip
-    POINT_KEYS = {"term", "synonyms"}
+
+@functools.cache
+def bank_schema() -> dict[str, Any]:
+    """The JSON Schema of the ``json`` format, parsed once."""
+    return json.loads(BANK_SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def _unique_items(validator, unique: bool, instance: Any, schema: dict) -> Iterator[SchemaError]:
+    """``uniqueItems`` in linear time.
+
+    The schema asks it only of lists of tag slugs. jsonschema's own check compares every
+    pair when a list mixes types, which a crafted file could make run for hours; a list
+    holding anything but strings fails its ``items`` check anyway.
+    """
+    strings = isinstance(instance, list) and all(isinstance(i, str) for i in instance)
+    if unique and strings and len(set(instance)) < len(instance):
+        yield SchemaError("has non-unique elements")
+
+
+_BankValidator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"uniqueItems": _unique_items}
+)
+
+
+@functools.cache
+def _document_validator() -> jsonschema.protocols.Validator:
+    return _BankValidator(bank_schema())
+
+
+@functools.cache
+def _bank_validator() -> jsonschema.protocols.Validator:
+    # Evolved from the document's validator, so that its "$ref"s resolve in the whole schema.
+    return _document_validator().evolve(schema=bank_schema()["properties"]["bank"])
+
+
+@functools.cache
+def _talking_points_validator() -> jsonschema.protocols.Validator:
+    return _document_validator().evolve(schema=bank_schema()["$defs"]["talking_points"])
+
+
+def _schema_errors(validator: jsonschema.protocols.Validator, instance: Any) -> list[SchemaError]:
+    """At most MAX_SCHEMA_ERRORS + 1 errors (one more tells that some were left out)."""
+    try:
+        return list(islice(validator.iter_errors(instance), MAX_SCHEMA_ERRORS + 1))
+    except RecursionError:
+        raise ImportValidationError([ImportProblem("file", NESTED_TOO_DEEPLY)]) from None
+
+
+# Fields in the order they are written, so that problems are listed in the file's order.
+_FIELD_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        ("$schema", "format", "version", "bank", "slug", "name", "kind", "description", "number",
+         "level", "prompt", "answer", "tags", "talking_points", "active", "term", "synonyms",
+         "claim", "questions")
+    )
+}  # fmt: skip
+_SECTIONS = {"file": 0, "bank": 1, "tags": 2, "questions": 3}
+
+SortKey = tuple[int, ...]
+
+
+def _path_rank(path: Iterable[str | int]) -> SortKey:
+    return tuple(p if isinstance(p, int) else _FIELD_ORDER.get(p, -1) for p in path)
+
+
+def _sort_key(section: str, *path: str | int) -> SortKey:
+    return (_SECTIONS[section], *_path_rank(path))
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _item_where(part: Literal["tag", "question"], index: int, item: Any) -> str:
+    """``question #3 'what-is-a-pod'`` (position and, when it is text, slug) or ``tag 'pods'``."""
+    slug = item.get("slug") if isinstance(item, dict) else None
+    if isinstance(slug, str) and slug.strip():
+        slug = _shown(slug.strip())
+        return f"tag '{slug}'" if part == "tag" else f"question #{index + 1} '{slug}'"
+    return f"{part} #{index + 1}"
+
+
+def _unknown_fields(error: SchemaError) -> list[str]:
+    known = error.schema.get("properties", {})
+    return [key for key in error.instance if key not in known]
+
+
+def _missing_fields(error: SchemaError) -> list[str]:
+    return [key for key in error.validator_value if key not in error.instance]
+
+
+def _field_message(key: str, error: SchemaError) -> str:
+    """The problem with field ``key`` of the bank, a tag or a question."""
+    kind, value, limit = error.validator, error.instance, error.validator_value
+    if key == "level":
+        return f'"level" must be one of: {", ".join(Level.values)}'
+    if key == "kind":
+        return f'"kind" must be one of: {", ".join(TagKind.values)}'
+    if key == "active":
+        return '"active" must be true or false'
+    if key == "number":
+        if kind == "maximum":
+            return f'"number" must be at most {limit}'
+        return '"number" must be a whole number of 1 or more'
+    if kind == "type":
+        return f'"{key}" must be a string'
+    if kind == "maxLength":
+        return f'"{key}" is longer than {limit} characters'
+    if kind == "pattern":
+        if not value.strip():
+            return f'"{key}" is empty'
+        if limit == bank_schema()["$defs"]["slug"]["pattern"]:
+            return f'"{key}" "{_shown(value)}" may contain only letters, digits, "-" and "_"'
+        return f'"{key}" must be on one line'
+    return f'"{key}" is not valid: {_shown(error.message, 120)}'
+
+
+def _point_text_message(error: SchemaError) -> str:
+    """What is wrong with a talking point's term or synonym (as talking_point_term_error)."""
+    if error.validator == "type":
+        return "must be a string"
+    if error.validator == "maxLength":
+        return f"is longer than {error.validator_value} characters"
+    value = error.instance.strip()
+    if not value:
+        return "is empty"
+    return f'"{value[:40]}" must be one line without "|"'
+
+
+def _talking_points_message(path: list[str | int], error: SchemaError, points: Any) -> str:
+    """The problem at ``path`` inside a question's talking-point list ``points``."""
+    kind, limit = error.validator, error.validator_value
+    if not path:
+        if kind == "maxItems":
+            return f"has more than {limit} talking points"
+        return '"talking_points" must be a list'
+    index, rest = path[0], path[1:]
+    where = f"talking point #{index + 1}"
+    if not rest:
+        if kind == "additionalProperties":
+            return f"{where} has unknown field(s): {', '.join(sorted(_unknown_fields(error)))}"
+        if kind == "required":
+            return f"{where} term is missing"
+        return f'{where} must be an object with "term" and "synonyms"'
+    if rest[0] == "claim":
+        return f'{where} "claim" must be true or false'
+    if rest[0] == "term":
+        return f"{where} term {_point_text_message(error)}"
+    term = points[index].get("term")
+    if isinstance(term, str) and term.strip():
+        where = f'{where} ("{_shown(term.strip())}")'
+    if len(rest) == 1:
+        if kind == "maxItems":
+            return f"{where} has more than {limit} synonyms"
+        return f"{where} synonyms must be a list of strings"
+    return f"{where} synonym {_point_text_message(error)}"
+
+
+def _question_tags_message(path: list[str | int], error: SchemaError) -> str:
+    """The problem with a question's ``tags`` list (``path`` is inside the list)."""
+    if error.validator == "uniqueItems":
+        repeated = sorted(tag for tag, count in Counter(error.instance).items() if count > 1)
+        return f"lists tag(s) more than once: {', '.join(repeated)}"
+    if error.validator == "maxItems":
+        return f'"tags" lists more than {error.validator_value} tags'
+    if error.validator == "type":
+        return '"tags" must be a list of tag slugs'
+    return (
+        f'"tags" "{_shown(error.instance)}" is not a tag slug: letters, digits, "-" and "_", '
+        f"at most {TAG_SLUG_MAX} characters"
+    )
+
+
+# What the bank, a tag or a question is told when it is not a JSON object.
+_NOT_AN_OBJECT = {
+    "bank": "must be an object with slug, name and description",
+    "tag": "must be an object with slug, name and kind",
+    "question": "must be an object",
+}
+
+
+class _JsonReader:
+    """Checks a decoded JSON document against the schema, then what the schema cannot say.
+
+    Every problem is collected; the parts without problems are still read, so that the
+    import can check them against the database and report everything in one run.
+    """
 
     def __init__(self, data: Any):
         self.data = data
-        self.problems: list[ImportProblem] = []
+        self.problems: list[tuple[SortKey, ImportProblem]] = []
+        self.invalid: set[tuple[str, int | None]] = set()  # ("questions", 2), ("tags", None)…
 
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(ImportProblem(where, message))
+    def problem(self, key: SortKey, where: str, message: str) -> None:
+        self.problems.append((key, ImportProblem(where, message)))
 
     def read(self) -> ImportDocument:
         data = self.data
@@ -356,198 +560,186 @@ class _JsonReader:
             raise ImportValidationError(
                 [ImportProblem("file", "must be a JSON object with bank, tags and questions")]
             )
-        self._unknown_keys("file", data, self.TOP_KEYS)
-        if data.get("format") != FORMAT_NAME:
-            self.problem("file", f'"format" must be "{FORMAT_NAME}"')
-        if data.get("version") != FORMAT_VERSION:
-            self.problem("file", f'"version" must be {FORMAT_VERSION}')
+        errors = _schema_errors(_document_validator(), data)
+        for error in errors[:MAX_SCHEMA_ERRORS]:
+            self._schema_problem(error)
         bank = self._bank(data.get("bank"))
-        tags = self._tags(data.get("tags", []))
-        questions = self._questions(data.get("questions"))
+        tags: tuple[TagSpec, ...] = ()
+        questions: tuple[QuestionSpec, ...] = ()
+        complete = len(errors) <= MAX_SCHEMA_ERRORS
+        if complete:  # otherwise some parts with problems are not known to have them
+            tags = self._tags(data.get("tags", []))
+            questions = self._questions(data.get("questions"))
+        problems = list(dict.fromkeys(p for _, p in sorted(self.problems, key=lambda kp: kp[0])))
+        if not complete:
+            problems.append(
+                ImportProblem(
+                    "file", f"has more problems than the first {MAX_SCHEMA_ERRORS} listed"
+                )
+            )
         return ImportDocument(
-            format="json",
-            bank=bank,
-            tags=tags,
-            questions=questions,
-            problems=tuple(self.problems),
+            format="json", bank=bank, tags=tags, questions=questions, problems=tuple(problems)
         )
 
-    def _unknown_keys(self, where: str, obj: dict, allowed: set[str]) -> None:
-        for key in obj:
-            if key not in allowed:
-                self.problem(where, f'unknown field "{key}"')
+    # ---- schema errors → problems
 
-    def _string(
+    def _schema_problem(self, error: SchemaError) -> None:
+        path = list(error.absolute_path)
+        section = path[0] if path and path[0] in ("bank", "tags", "questions") else "file"
+        if section == "file":
+            self._file_problem(path, error)
+        elif section == "bank":
+            self._object_problem("bank", "bank", (), path[1:], error)
+        elif len(path) == 1:
+            self.invalid.add((section, None))
+            self._list_problem(section, error)
+        else:
+            index = path[1]
+            self.invalid.add((section, index))
+            part = "tag" if section == "tags" else "question"
+            where = _item_where(part, index, self.data[section][index])
+            self._object_problem(section, where, (index,), path[2:], error, part=part)
+
+    def _file_problem(self, path: list[str | int], error: SchemaError) -> None:
+        if path:  # "$schema", "format" or "version"
+            key = path[0]
+            messages = {
+                "format": f'"format" must be "{FORMAT_NAME}"',
+                "version": f'"version" must be {FORMAT_VERSION}',
+            }
+            message = messages.get(
+                key, f'"{key}" must be a string: the URL of the format\'s schema'
+            )
+            self.problem(_sort_key("file", key), "file", message)
+        elif error.validator == "additionalProperties":
+            for key in _unknown_fields(error):
+                self.problem(_sort_key("file"), "file", f'unknown field "{key}"')
+        elif error.validator == "required":
+            for key in _missing_fields(error):
+                if key in ("bank", "questions"):
+                    self.invalid.add((key, None))
+                    self.problem(_sort_key(key), key, "is missing")
+                else:
+                    self._file_problem([key], error)
+
+    def _list_problem(self, section: str, error: SchemaError) -> None:
+        limit = error.validator_value
+        if error.instance is None and section == "questions":
+            message = "is missing"
+        elif error.validator == "minItems":
+            message = "is empty: a file must hold at least one question"
+        elif error.validator == "maxItems":
+            message = f"holds more than {limit} {section}"
+        else:
+            message = "must be a list"
+        self.problem(_sort_key(section), section, message)
+
+    def _object_problem(
         self,
+        section: str,
         where: str,
-        obj: dict,
-        key: str,
+        index: tuple[int, ...],
+        path: list[str | int],
+        error: SchemaError,
         *,
-        max_length: int,
-        required: bool = True,
-        single_line: bool = True,
-    ) -> str | None:
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self.problem(where, f'"{key}" is missing')
-            return None
-        if not isinstance(value, str):
-            self.problem(where, f'"{key}" must be a string')
-            return None
-        if single_line:
-            value = value.strip()
-        if required and not value.strip():
-            self.problem(where, f'"{key}" is empty')
-            return None
-        if len(value) > max_length:
-            self.problem(where, f'"{key}" is longer than {max_length} characters')
-            return None
-        if single_line and "\n" in value:
-            self.problem(where, f'"{key}" must be on one line')
-            return None
-        return value
+        part: Literal["bank", "tag", "question"] = "bank",
+    ) -> None:
+        """A problem with the bank, a tag or a question (``path`` is inside it)."""
+        if not path:
+            if error.validator == "additionalProperties":
+                for key in _unknown_fields(error):
+                    self.problem(_sort_key(section, *index), where, f'unknown field "{key}"')
+            elif error.validator == "required":
+                for key in _missing_fields(error):
+                    self.problem(_sort_key(section, *index, key), where, f'"{key}" is missing')
+            elif part == "bank" and error.instance is None:
+                self.problem(_sort_key(section), where, "is missing")
+            else:
+                self.problem(_sort_key(section, *index), where, _NOT_AN_OBJECT[part])
+            return
+        key = _sort_key(section, *index, *path)
+        field, inside = path[0], path[1:]
+        if part == "question" and field == "talking_points":
+            points = self.data["questions"][index[0]]["talking_points"]
+            self.problem(key, where, _talking_points_message(inside, error, points))
+        elif part == "question" and field == "tags":
+            self.problem(key, where, _question_tags_message(inside, error))
+        else:
+            self.problem(key, where, _field_message(field, error))
 
-    def _slug(self, where: str, obj: dict, key: str, *, max_length: int, required: bool = True):
-        value = self._string(where, obj, key, max_length=max_length, required=required)
-        if value is None:
-            return None
-        try:
-            validate_slug(value)
-        except ValidationError:
-            self.problem(where, f'"{key}" "{value}" may contain only letters, digits, "-" and "_"')
-            return None
-        return value
+    # ---- reading what the schema passed, and what it cannot check
 
     def _bank(self, raw: Any) -> BankSpec | None:
-        if raw is None:
-            self.problem("bank", "is missing")
+        if not _bank_validator().is_valid(raw):
             return None
-        if not isinstance(raw, dict):
-            self.problem("bank", "must be an object with slug, name and description")
-            return None
-        self._unknown_keys("bank", raw, self.BANK_KEYS)
-        slug = self._slug("bank", raw, "slug", max_length=BANK_SLUG_MAX)
-        name = self._string("bank", raw, "name", max_length=BANK_NAME_MAX)
-        description = self._string(
-            "bank",
-            raw,
-            "description",
-            max_length=MAX_DESCRIPTION_LENGTH,
-            required=False,
-            single_line=False,
+        return BankSpec(
+            slug=raw["slug"].strip(),
+            name=raw["name"].strip(),
+            description=raw.get("description", ""),
         )
-        if slug is None or name is None:
-            return None
-        return BankSpec(slug=slug, name=name, description=description or "")
 
     def _tags(self, raw: Any) -> tuple[TagSpec, ...]:
-        if not isinstance(raw, list):
-            self.problem("tags", "must be a list")
+        if not isinstance(raw, list) or len(raw) > MAX_TAGS:
             return ()
         tags: list[TagSpec] = []
         seen_slugs: set[str] = set()
         seen_names: set[str] = set()
-        for index, item in enumerate(raw, start=1):
-            where = f"tag #{index}"
+        for index, item in enumerate(raw):
             if not isinstance(item, dict):
-                self.problem(where, "must be an object with slug, name and kind")
                 continue
-            if isinstance(item.get("slug"), str) and item["slug"].strip():
-                where = f"tag '{item['slug'].strip()}'"
-            self._unknown_keys(where, item, self.TAG_KEYS)
-            slug = self._slug(where, item, "slug", max_length=TAG_SLUG_MAX)
-            name = self._string(where, item, "name", max_length=TAG_NAME_MAX)
-            kind = item.get("kind", TagKind.DOMAIN)
-            if kind not in TagKind.values:
-                self.problem(where, f'"kind" must be one of: {", ".join(TagKind.values)}')
-                kind = None
-            if slug is not None:
+            where = _item_where("tag", index, item)
+            slug, name = item.get("slug"), item.get("name")
+            if isinstance(slug, str) and slug.strip():
+                slug = slug.strip()
                 if slug in seen_slugs:
-                    self.problem(where, "slug is used by another tag in this file")
+                    self.problem(
+                        _sort_key("tags", index, "slug"),
+                        where,
+                        "slug is used by another tag in this file",
+                    )
                 seen_slugs.add(slug)
-            if name is not None:
+            if isinstance(name, str) and name.strip():
+                name = name.strip()
                 if name.casefold() in seen_names:
-                    self.problem(where, f'name "{name}" is used by another tag in this file')
+                    self.problem(
+                        _sort_key("tags", index, "name"),
+                        where,
+                        f'name "{_shown(name)}" is used by another tag in this file',
+                    )
                 seen_names.add(name.casefold())
-            if slug is not None and name is not None and kind is not None:
-                tags.append(TagSpec(slug=slug, name=name, kind=kind))
+            if ("tags", index) not in self.invalid:
+                tags.append(TagSpec(slug=slug, name=name, kind=item.get("kind", TagKind.DOMAIN)))
         return tuple(tags)
 
     def _questions(self, raw: Any) -> tuple[QuestionSpec, ...]:
-        if raw is None:
-            self.problem("questions", "is missing")
-            return ()
-        if not isinstance(raw, list):
-            self.problem("questions", "must be a list")
-            return ()
-        if not raw:
-            self.problem("questions", "is empty: a file must hold at least one question")
-            return ()
-        if len(raw) > MAX_QUESTIONS:
-            self.problem("questions", f"holds more than {MAX_QUESTIONS} questions")
+        if not isinstance(raw, list) or ("questions", None) in self.invalid:
             return ()
         questions: list[QuestionSpec] = []
-        for index, item in enumerate(raw, start=1):
-            spec = self._question(index, item)
-            if spec is not None:
-                questions.append(spec)
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict):
+                continue
+            where = _item_where("question", index, item)
+            points, repeats = _clean_talking_points(item.get("talking_points", []))
+            for point_index, message in repeats:
+                key = _sort_key("questions", index, "talking_points", point_index, "term")
+                self.problem(key, where, message)
+            if ("questions", index) in self.invalid or repeats:
+                continue
+            slug = item.get("slug", "").strip()
+            questions.append(
+                QuestionSpec(
+                    where=where,
+                    slug=slug or None,
+                    number=int(item.get("number", index + 1)),  # 2.0 is a whole number too
+                    level=item["level"],
+                    prompt=item["prompt"],
+                    answer=item["answer"],
+                    tags=tuple(t.strip() for t in item.get("tags", [])),
+                    talking_points=points,
+                    active=item.get("active", True),
+                )
+            )
         return tuple(questions)
-
-    def _question(self, index: int, item: Any) -> QuestionSpec | None:
-        where = f"question #{index}"
-        if not isinstance(item, dict):
-            self.problem(where, "must be an object")
-            return None
-        if isinstance(item.get("slug"), str) and item["slug"].strip():
-            where = f"question #{index} '{item['slug'].strip()}'"
-        before = len(self.problems)
-        self._unknown_keys(where, item, self.QUESTION_KEYS)
-        slug = self._slug(where, item, "slug", max_length=QUESTION_SLUG_MAX, required=False)
-        number = item.get("number", index)
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            self.problem(where, '"number" must be a whole number of 1 or more')
-        level = item.get("level")
-        if level is None:
-            self.problem(where, '"level" is missing')
-        elif level not in Level.values:
-            self.problem(where, f'"level" must be one of: {", ".join(Level.values)}')
-        prompt = self._string(
-            where, item, "prompt", max_length=MAX_PROMPT_LENGTH, single_line=False
-        )
-        answer = self._string(
-            where, item, "answer", max_length=MAX_ANSWER_LENGTH, single_line=False
-        )
-        tags = self._question_tags(where, item.get("tags", []))
-        points = check_talking_points(item.get("talking_points", []))
-        for message in points.errors:
-            self.problem(where, message)
-        active = item.get("active", True)
-        if not isinstance(active, bool):
-            self.problem(where, '"active" must be true or false')
-        if len(self.problems) > before:
-            return None
-        return QuestionSpec(
-            where=where,
-            slug=slug or None,
-            number=number,
-            level=level,
-            prompt=prompt,
-            answer=answer,
-            tags=tags,
-            talking_points=points.points,
-            active=active,
-        )
-
-    def _question_tags(self, where: str, raw: Any) -> tuple[str, ...]:
-        if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
-            self.problem(where, '"tags" must be a list of tag slugs')
-            return ()
-        slugs = [t.strip() for t in raw]
-        duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
-        if duplicates:
-            self.problem(where, f"lists tag(s) more than once: {', '.join(duplicates)}")
-        return tuple(dict.fromkeys(slugs))
 
 
 @dataclass(frozen=True)
@@ -559,57 +751,53 @@ class TalkingPointsCheck:
 def check_talking_points(raw: Any) -> TalkingPointsCheck:
     """Validate a talking-point list: ``[{"term": str, "synonyms": [str, ...]}, ...]``.
 
-    Terms and synonyms are trimmed, must be non-empty, one line, without "|", at most
-    MAX_TERM_LENGTH characters; terms are unique (ignoring case) within a question.
+    The shape is checked against the schema's ``talking_points`` (terms and synonyms
+    non-empty, one line, without "|", at most MAX_TERM_LENGTH characters — a claim's
+    term MAX_CLAIM_LENGTH); then terms are trimmed and must be unique (ignoring case),
+    and synonyms are trimmed and deduplicated.
     """
-    if not isinstance(raw, list):
-        return TalkingPointsCheck((), ('"talking_points" must be a list',))
-    errors: list[str] = []
+    errors = _schema_errors(_talking_points_validator(), raw)
+    found = [
+        (_path_rank(e.absolute_path), _talking_points_message(list(e.absolute_path), e, raw))
+        for e in errors[:MAX_SCHEMA_ERRORS]
+    ]
+    points, repeats = _clean_talking_points(raw)
+    found += [(_path_rank([index, "term"]), message) for index, message in repeats]
+    messages = tuple(dict.fromkeys(m for _, m in sorted(found, key=lambda km: km[0])))
+    return TalkingPointsCheck(points, messages)
+
+
+def _clean_talking_points(raw: Any) -> tuple[tuple[dict[str, Any], ...], list[tuple[int, str]]]:
+    """The points with text terms, trimmed, synonyms deduplicated; and repeated terms.
+
+    A longer list than the schema allows is left to its "maxItems" problem.
+    """
+    if not isinstance(raw, list) or len(raw) > MAX_TALKING_POINTS:
+        return (), []
     points: list[dict[str, Any]] = []
+    repeats: list[tuple[int, str]] = []
     seen: set[str] = set()
-    if len(raw) > MAX_TALKING_POINTS:
-        errors.append(f"has more than {MAX_TALKING_POINTS} talking points")
-    for index, item in enumerate(raw, start=1):
-        where = f"talking point #{index}"
-        if not isinstance(item, dict):
-            errors.append(f'{where} must be an object with "term" and "synonyms"')
-            continue
-        unknown = sorted(set(item) - {"term", "synonyms", "claim"})
-        if unknown:
-            errors.append(f"{where} has unknown field(s): {', '.join(unknown)}")
-        term = item.get("term")
-        claim = item.get("claim", False)
-        if not isinstance(claim, bool):
-            errors.append(f'{where} "claim" must be true or false')
-            claim = False
-        term_error = talking_point_term_error(term, claim=claim)
-        if term_error:
-            errors.append(f"{where} term {term_error}")
+    for index, item in enumerate(raw):
+        term = item.get("term") if isinstance(item, dict) else None
+        if not isinstance(term, str) or not term.strip():
             continue
         term = term.strip()
+        if term.casefold() in seen:
+            repeats.append((index, f'talking point #{index + 1} repeats the term "{_shown(term)}"'))
+        seen.add(term.casefold())
         synonyms = item.get("synonyms", [])
-        if not isinstance(synonyms, list):
-            errors.append(f'{where} ("{term}") synonyms must be a list of strings')
-            continue
-        if len(synonyms) > MAX_SYNONYMS:
-            errors.append(f'{where} ("{term}") has more than {MAX_SYNONYMS} synonyms')
         cleaned: list[str] = []
-        for synonym in synonyms:
-            synonym_error = talking_point_term_error(synonym)
-            if synonym_error:
-                errors.append(f'{where} ("{term}") synonym {synonym_error}')
+        for synonym in synonyms if isinstance(synonyms, list) else ():
+            if not isinstance(synonym, str):
                 continue
             synonym = synonym.strip()
-            if synonym.casefold() != term.casefold() and synonym not in cleaned:
+            if synonym and synonym.casefold() != term.casefold() and synonym not in cleaned:
                 cleaned.append(synonym)
-        if term.casefold() in seen:
-            errors.append(f'{where} repeats the term "{term}"')
-        seen.add(term.casefold())
-        point = {"term": term, "synonyms": cleaned}
-        if claim:
+        point: dict[str, Any] = {"term": term, "synonyms": cleaned}
+        if item.get("claim") is True:
             point["claim"] = True
         points.append(point)
-    return TalkingPointsCheck(tuple(points), tuple(errors))
+    return tuple(points), repeats
 
 
 def talking_point_term_error(value: Any, *, claim: bool = False) -> str | None:

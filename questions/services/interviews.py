@@ -75,6 +75,14 @@ class AttemptNotOpen(Exception):
     """The attempt is not the question being answered now (not shown yet, or finished)."""
 
 
+class InterviewInProgress(Exception):
+    """Another interview is in progress and the user has not agreed to end it."""
+
+    def __init__(self, interview: MockInterview) -> None:
+        self.interview = interview
+        super().__init__(f"Interview {interview.pk} is in progress.")
+
+
 # --- starting -------------------------------------------------------------------------
 
 
@@ -189,6 +197,54 @@ def _new_attempt(*, interview: MockInterview, question: Question, position: int)
         tag_slugs=sorted(tag.slug for tag in question.tags.all()),
         seconds_allowed=seconds,
     )
+
+
+def question_seconds(*, user: User, question: Question) -> int:
+    """The time a timed interview started now gives ``user`` for ``question``."""
+    return _seconds_allowed(
+        level=question.level,
+        seconds_junior=user.default_seconds_junior,
+        seconds_senior=user.default_seconds_senior,
+        extra_time=user.extra_time_factor,
+    )
+
+
+def _is_on_question(interview: MockInterview, *, question: Question, mode: str) -> bool:
+    """Whether ``interview`` is a one-question interview on ``question`` in ``mode``."""
+    return (
+        interview.question_count == 1
+        and interview.mode == mode
+        and interview.attempts.filter(question=question).exists()
+    )
+
+
+def interview_start_for_question(
+    *, user: User, question: Question, mode: str, replacing: int | None = None
+) -> MockInterview:
+    """Start a one-question interview on ``question`` with the user's default times.
+
+    When the interview in progress is already a one-question interview on ``question``
+    in ``mode`` (a double click, a second tab) that one is returned and nothing starts.
+    Any other interview in progress is ended only when ``replacing`` is its id, that is
+    when the user saw it and chose to start anyway; otherwise ``InterviewInProgress`` is
+    raised and nothing changes. Raises ``NoQuestionsMatch`` for an inactive question.
+    """
+    with transaction.atomic():
+        # The same lock interview_start takes: two quick clicks are answered one by one.
+        User.objects.select_for_update().values_list("pk", flat=True).get(pk=user.pk)
+        running = (
+            MockInterview.objects.filter(owner=user, status=InterviewStatus.IN_PROGRESS)
+            .order_by("-started", "-pk")
+            .first()
+        )
+        if running is not None:
+            if _is_on_question(running, question=question, mode=mode):
+                return running
+            if running.pk != replacing:
+                raise InterviewInProgress(running)
+        return interview_start(
+            user=user, bank=question.bank, mode=mode, count=1, question_ids=[question.pk]
+        )
 
 
 def interview_retry(*, interview: MockInterview) -> MockInterview:

@@ -9,6 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import Bank, Level, Question
 from questions.selectors.bank import BankFilters, bank_facets, questions_for_bank
+from questions.services.interviews import question_seconds
 
 PAGE_SIZE = 20
 
@@ -100,6 +101,7 @@ def question_detail(request, bank_slug: str, slug: str) -> HttpResponse:
             "preview": preview,
             "previous": previous,
             "following": following,
+            "practise_seconds": question_seconds(user=request.user, question=question),
         },
     )
 

@@ -14,6 +14,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -121,6 +122,8 @@ def _render_step(
         "total": interview.question_count,
         "last": attempt.position >= interview.question_count,
     }
+    if context["last"] and (url := return_url(request, interview)):
+        context["return_name"] = return_name(url)
     if step.is_question:
         attempt_begin(attempt=attempt)
         left = seconds_left(attempt=attempt)
@@ -146,6 +149,60 @@ def _render_step(
     return render(request, template, context)
 
 
+# --- where a finished interview leads -------------------------------------------------
+
+RETURNS_SESSION_KEY = "interview_returns"
+MAX_RETURNS = 20
+# What a return address is called, by the name of the page it opens.
+RETURN_NAMES = {
+    "detail": "the question",
+    "question_history": "your answers to this question",
+    "interview_summary": "the summary you came from",
+}
+
+
+def remember_return(request: HttpRequest, interview: MockInterview, url: str) -> None:
+    """Finishing ``interview`` leads to ``url`` (a same-site address, already checked).
+
+    Kept in the session, so it never outlives the login and never reaches another user.
+    """
+    returns = request.session.get(RETURNS_SESSION_KEY, {})
+    returns.pop(str(interview.pk), None)
+    returns[str(interview.pk)] = url
+    request.session[RETURNS_SESSION_KEY] = dict(list(returns.items())[-MAX_RETURNS:])
+
+
+def return_url(request: HttpRequest, interview: MockInterview) -> str | None:
+    """Where finishing ``interview`` leads, if it was started from another page."""
+    return request.session.get(RETURNS_SESSION_KEY, {}).get(str(interview.pk))
+
+
+def return_name(url: str) -> str:
+    try:
+        match = resolve(url.split("?", 1)[0].split("#", 1)[0])
+    except Resolver404:
+        return "where you started"
+    return RETURN_NAMES.get(match.url_name, "where you started")
+
+
+def _finished_message(interview: MockInterview) -> str:
+    """What the page an interview returns to says about it (the first question's result)."""
+    attempt = interview.attempts.only("status", "coverage").order_by("position").first()
+    if attempt is None or attempt.status == AttemptStatus.SKIPPED:
+        return "Question skipped: practise it again whenever you like."
+    late = " (time ran out)" if attempt.status == AttemptStatus.TIMED_OUT else ""
+    return f"Practice recorded{late}: {attempt.coverage or 0}% of the talking points covered."
+
+
+def _finished(request: HtmxHttpRequest, interview: MockInterview) -> HttpResponse:
+    """A just-finished interview: back where it was started from, else its summary."""
+    url = return_url(request, interview)
+    if url is None:
+        return _go(request, interview.get_summary_url())
+    messages.success(request, _finished_message(interview))
+    return _go(request, url)
+
+
 def _next_step(request: HtmxHttpRequest, interview: MockInterview) -> HttpResponse:
     """After an answer, a skip or a rating: the next step, or the summary when done."""
     if not request.htmx:
@@ -153,7 +210,7 @@ def _next_step(request: HtmxHttpRequest, interview: MockInterview) -> HttpRespon
     step = interview_step(interview=interview)
     if step is None:
         interview_complete(interview=interview)
-        return HttpResponseClientRedirect(interview.get_summary_url())
+        return _finished(request, interview)
     return _render_step(request, interview, step)
 
 
@@ -167,7 +224,7 @@ def interview_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     step = interview_step(interview=interview)
     if step is None:
         interview_complete(interview=interview)
-        return _go(request, interview.get_summary_url())
+        return _finished(request, interview)
     return _render_step(request, interview, step, reveal=request.GET.get("reveal") == "1")
 
 
@@ -310,10 +367,17 @@ def interview_summary_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if interview.is_running and not interview_complete(interview=interview):
         return redirect(interview)
     summary = interview_summary(interview=interview)
+    back = return_url(request, interview)
     return render(
         request,
         "questions/interview/summary.html",
-        {"interview": interview, "summary": summary, "ratings": dict(SelfRating.choices)},
+        {
+            "interview": interview,
+            "summary": summary,
+            "ratings": dict(SelfRating.choices),
+            "back_url": back,
+            "back_name": return_name(back) if back else "",
+        },
     )
 
 

@@ -35,7 +35,7 @@ from questions.selectors.progress_cache import (
     cached_tag_mastery,
 )
 from questions.selectors.reviews import due_counts_by_bank, due_questions, next_due
-from questions.services.interviews import NoQuestionsMatch, interview_start
+from questions.services.interviews import NoQuestionsMatch, interview_start, question_seconds
 
 HISTORY_PAGE_SIZE = 20
 QUESTIONS_PAGE_SIZE = 50
@@ -123,6 +123,7 @@ def question_history(request: HttpRequest, question_id: int) -> HttpResponse:
             "attempts": attempts,
             "series": series,
             "chart": chart,
+            "practise_seconds": question_seconds(user=request.user, question=question),
         },
     )
 

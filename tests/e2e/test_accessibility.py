@@ -5,14 +5,17 @@ and moderate findings are printed (run with ``-s`` to read them) but do not fail
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from questions.models import Attempt, Question
-from tests.e2e.conftest import DESKTOP, PHONE, login
+from questions.models import Attempt, InterviewMode, Question
+from questions.services.interviews import interview_start
+from tests.e2e.conftest import DESKTOP, PHONE, assert_fits, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -226,4 +229,121 @@ def test_every_model_answer_reads_on_a_phone_without_violations(
     finally:
         context.close()
     assert len(audit.audited) == 60
+    audit.assert_clean()
+
+
+# Table wrappers whose table is wider than they are (and so would scroll sideways).
+SCROLLING_TABLES = """[...document.querySelectorAll('.table-wrap')]
+    .filter(wrap => wrap.scrollWidth > wrap.clientWidth + 1)
+    .map(wrap => wrap.closest('section, details')?.querySelector('h2, summary')?.textContent)"""
+
+
+def _longest_questions(bank, count: int = 3) -> list[Question]:
+    """The questions of ``bank`` with the longest prompts and the longest model answers."""
+    questions = list(Question.objects.active().filter(bank=bank).prefetch_related("tags"))
+    by_prompt = sorted(questions, key=lambda q: len(q.prompt), reverse=True)[:count]
+    by_answer = sorted(questions, key=lambda q: len(q.answer), reverse=True)[:count]
+    return list(dict.fromkeys(by_prompt + by_answer))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_pages_filled_with_the_longest_content_have_no_serious_violations(
+    browser, live_server, user, aws_bank, scheme, width
+):
+    """The interview, its summary, history and progress with the AWS bank's longest prompts
+    and model answers, answered at length: one answered, one timed out, one skipped. On a
+    phone no page may scroll sideways either (a table too wide for it reflows)."""
+    questions = _longest_questions(aws_bank)
+    assert len(questions) >= 4  # two lists of three that share some questions
+    interview = interview_start(
+        user=user,
+        bank=aws_bank,
+        mode=InterviewMode.MOCK,
+        count=len(questions),
+        question_ids=[q.pk for q in questions],
+    )
+    phone = width == "phone"
+    context = _context(browser, scheme=scheme, viewport=PHONE if phone else DESKTOP)
+    page = context.new_page()
+    audit = Audit(page, f"{scheme}, {width}, longest content")
+
+    def check(name: str) -> None:
+        audit.check(name)
+        if phone:
+            assert_fits(page)
+            scrolling = page.evaluate(SCROLLING_TABLES)
+            assert scrolling == [], f"{name}: tables scroll sideways on a phone: {scrolling}"
+
+    try:
+        login(page, live_server, user.username, PASSWORD)
+        longest_prompt = max(questions, key=lambda q: len(q.prompt))
+        page.goto(live_server.url + longest_prompt.get_absolute_url() + "?reveal=1")
+        expect(page.locator("#answer .prose")).to_be_visible()
+        check("question with the longest prompt, answer revealed")
+
+        page.goto(live_server.url + interview.get_absolute_url())
+        for position in range(1, len(questions) + 1):
+            attempt = interview.attempts.get(position=position)
+            answer_box = page.get_by_role("textbox", name="Your answer")
+            expect(answer_box).to_be_visible()
+            check(f"interview question {position}")
+            if position == 2:
+                page.get_by_role("button", name="Skip").click()
+                expect(page.locator(".interview-progress")).to_contain_text(
+                    f"Question {position + 1} of"
+                )
+                continue
+            # A long answer: the model answer itself, as a candidate who knew it cold.
+            answer_box.fill(attempt.question.answer)
+            expect(page.locator("#save-status")).to_have_text("Saved", timeout=10_000)
+            if position == 3:  # time ran out just before it was sent (within the grace)
+                Attempt.objects.filter(pk=attempt.pk).update(
+                    deadline=timezone.now() - timedelta(seconds=1)
+                )
+            page.get_by_role("button", name="Submit answer").click()
+            expect(page.get_by_role("radio", name=re.compile(r"^Good"))).to_be_visible()
+            check(f"interview feedback {position}")
+            page.get_by_role("radio", name=re.compile(r"^Good")).check()
+            page.get_by_role("button", name=re.compile(r"^(Next question|Finish)")).click()
+
+        expect(page.get_by_role("heading", level=1)).to_have_text("Interview summary")
+        expect(page.locator(".outcome-line")).to_have_text(
+            f"{len(questions)} questions asked: {len(questions) - 2} answered in time, "
+            "1 timed out, 1 skipped."
+        )
+        check("summary of the longest questions")
+
+        for name, path in (
+            ("history", reverse("questions:history")),
+            ("history by question", reverse("questions:history_questions")),
+            ("progress", reverse("questions:progress")),
+        ):
+            page.goto(live_server.url + path)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            check(name)
+        for summary in ("Show the numbers", "Every topic as a table"):
+            page.locator("summary", has_text=summary).click()
+        expect(page.get_by_role("table", name="Mastery per topic")).to_be_visible()
+        check("progress, tables unfolded")
+
+        longest_answer = max(questions, key=lambda q: len(q.answer))
+        page.goto(
+            live_server.url
+            + reverse("questions:question_history", kwargs={"question_id": longest_answer.pk})
+        )
+        expect(page.get_by_role("heading", level=1)).to_have_text(longest_answer.prompt)
+        check("history of the question with the longest answer")
+
+        # With another interview in progress, the practise buttons say what they would end.
+        interview_start(user=user, bank=aws_bank, mode=InterviewMode.PRACTICE, count=2)
+        page.goto(live_server.url + longest_prompt.get_absolute_url())
+        expect(page.get_by_text("Starting this question ends it")).to_be_visible()
+        check("question with an interview in progress")
+        page.goto(live_server.url + interview.get_summary_url())
+        expect(page.get_by_text("practising a question again ends it")).to_be_visible()
+        check("summary with an interview in progress")
+    finally:
+        context.close()
+    assert len(audit.audited) == 1 + (2 * len(questions) - 1) + 1 + 3 + 1 + 1 + 2
     audit.assert_clean()

@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
+MANAGE_SHELL = [*MANAGE, "shell", "--no-imports", "-c"]
 SETTINGS_TO_JSON = """
 import json, django
 django.setup()
@@ -29,8 +30,9 @@ print(json.dumps({
 """
 
 
-def production_env(**overrides: str) -> dict[str, str]:
-    """The process environment of a production server: DEBUG and TESTING off."""
+def production_env(**overrides: str | None) -> dict[str, str]:
+    """The process environment of a production server: DEBUG and TESTING off. An override
+    of None leaves the variable out."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DJANGO_"))}
     env.update(
         DEBUG="0",
@@ -49,8 +51,10 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def settings_in(env: dict[str, str]) -> dict:
-    result = run([sys.executable, "-c", SETTINGS_TO_JSON], env)
+def settings_in(env: dict[str, str], via: list[str] | None = None) -> dict:
+    """The settings a process started with env sees: plain Python (as the server entry
+    points load them), or via a command such as manage.py shell -c."""
+    result = run([*(via or [sys.executable, "-c"]), SETTINGS_TO_JSON], env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -100,6 +104,56 @@ def test_production_refuses_to_start_without(variable):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert f"{variable} must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_gunicorn_refuses_to_load_the_app_without(variable):
+    # The server's entry point adds no development default: DEBUG is simply unset.
+    env = production_env(DEBUG=None, **{variable: None})
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+
+    result = run([gunicorn, "--check-config", "interviewprep.wsgi:application"], env)
+
+    assert result.returncode != 0
+    assert f"{variable} must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_the_asgi_entry_point_refuses_to_start_without(variable):
+    env = production_env(DEBUG=None, **{variable: None})
+
+    result = run([sys.executable, "-c", "import interviewprep.asgi"], env)
+
+    assert result.returncode != 0
+    assert f"{variable} must be set when DEBUG is off" in result.stderr
+
+
+def test_manage_py_defaults_to_local_development():
+    env = production_env(DEBUG=None, SECRET_KEY=None, ALLOWED_HOSTS=None)
+
+    settings = settings_in(env, via=MANAGE_SHELL)
+
+    assert settings["DEBUG"] is True
+    assert settings["SECURE_SSL_REDIRECT"] is False
+    assert settings["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
+
+
+def test_manage_py_keeps_production_settings_where_a_secret_key_is_set():
+    settings = settings_in(production_env(DEBUG=None), via=MANAGE_SHELL)
+
+    assert settings["DEBUG"] is False
+    assert settings["STATICFILES_BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+
+
+def test_manage_py_on_a_server_still_needs_allowed_hosts():
+    env = production_env(DEBUG=None, ALLOWED_HOSTS=None)
+
+    result = run([*MANAGE, "check"], env)
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
 
 
 def test_debug_mode_needs_neither_secret_key_nor_allowed_hosts():

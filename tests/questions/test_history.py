@@ -98,6 +98,24 @@ def test_it_lists_interviews_newest_first_with_their_totals(client_logged_in, us
     assertContains(response, "Again 1")
 
 
+def test_each_interview_counts_answered_timed_out_and_skipped_apart(client_logged_in, user, bank):
+    interview = _interview(
+        user, bank, started=datetime(2025, 5, 1, 9, 0, tzinfo=UTC), question_count=4
+    )
+    AttemptFactory(interview=interview, position=1)
+    AttemptFactory(interview=interview, position=2, status=AttemptStatus.TIMED_OUT, timed_out=True)
+    AttemptFactory(interview=interview, position=3, status=AttemptStatus.SKIPPED, coverage=0)
+    clean = _interview(user, bank, started=datetime(2025, 5, 2, 9, 0, tzinfo=UTC), question_count=1)
+    AttemptFactory(interview=clean, position=1)
+
+    response = client_logged_in.get(URL)
+
+    assertContains(response, "3 of 4")
+    assertContains(response, "1 answered, 1 timed out, 1 skipped")
+    # Zero time-outs and skips are left out of a row rather than listed.
+    assertContains(response, '<span class="outcome-line small">1 answered</span>')
+
+
 def test_dates_are_shown_in_the_users_time_zone(client_logged_in, user, bank):
     user.timezone = "America/Los_Angeles"
     user.save()

@@ -62,12 +62,47 @@ def test_the_summary_totals_are_computed_from_the_attempts(finished):
     summary = interview_summary(interview=finished)
 
     assert summary.total == 3
-    assert (summary.answered, summary.skipped, summary.timed_out) == (2, 1, 1)
+    # Each question counts once: answered in time, timed out (answer kept) or skipped.
+    assert (summary.answered, summary.timed_out, summary.skipped) == (1, 1, 1)
     assert summary.average_coverage == 40  # (80 + 40 + 0) / 3
     assert summary.average_rating == 2.0  # (3 + 1) / 2
     assert summary.seconds_used == 95 + 300 + 10  # a timed-out answer used its time
     assert summary.seconds_allowed == 180 + 300 + 180
     assert summary.missed == 2
+
+
+def test_the_page_counts_answered_timed_out_and_skipped_apart(client_logged_in, finished):
+    html = client_logged_in.get(finished.get_summary_url()).content.decode()
+
+    assert "3 questions asked: 1 answered in time, 1 timed out, 1 skipped." in html
+    assert "answered in time" in html and "timed out (answer kept)" in html
+    # No "2 / 3 answered" that counts a time-out as answered.
+    assert '<span class="stat-of"> / 3</span>' not in html
+
+
+def test_two_questions_one_timed_out_are_not_two_answered(client_logged_in, user, bank):
+    interview = MockInterviewFactory(owner=user, bank=bank, question_count=2)
+    AttemptFactory(interview=interview, position=1)
+    AttemptFactory(interview=interview, position=2, status=AttemptStatus.TIMED_OUT, timed_out=True)
+
+    summary = interview_summary(interview=interview)
+    html = client_logged_in.get(interview.get_summary_url()).content.decode()
+
+    assert (summary.answered, summary.timed_out, summary.skipped) == (1, 1, 0)
+    assert "2 questions asked: 1 answered in time, 1 timed out, 0 skipped." in html
+
+
+def test_an_untimed_interview_does_not_speak_of_time_running_out(client_logged_in, user, bank):
+    interview = MockInterviewFactory(
+        owner=user, bank=bank, question_count=1, mode=InterviewMode.PRACTICE
+    )
+    AttemptFactory(interview=interview, position=1, seconds_allowed=None)
+
+    html = client_logged_in.get(interview.get_summary_url()).content.decode()
+
+    assert "timed out (answer kept)" not in html
+    assert "answered in time" not in html
+    assert "1 question asked: 1 answered, 0 timed out, 0 skipped." in html
 
 
 def test_the_per_topic_breakdown_puts_the_weakest_first(finished):

@@ -148,6 +148,22 @@ def test_each_interview_carries_its_own_totals(user, scenario):
     assert c.ratings == {1: 2, 2: 0, 3: 0, 4: 0}
 
 
+def test_totals_count_answered_timed_out_and_skipped_apart(user, scenario):
+    totals = practice_totals(user=user)
+    assert (totals.answered, totals.timed_out, totals.skipped) == (4, 1, 1)
+    assert totals.answered + totals.timed_out + totals.skipped == totals.attempts
+    assert totals.answers == 5  # a skip is no answer
+
+    per_interview = interview_totals(interviews=[scenario[k] for k in "abc"])
+    a, b, c = (per_interview[scenario[k].pk] for k in "abc")
+    assert (a.answered, a.timed_out, a.skipped) == (1, 1, 0)
+    assert (b.answered, b.timed_out, b.skipped) == (1, 0, 1)
+    assert (c.answered, c.timed_out, c.skipped) == (2, 0, 0)  # the pending one is no outcome
+
+    record = question_record(user=user, question=scenario["q"][3])
+    assert (record.answered, record.timed_out, record.skipped) == (1, 0, 1)
+
+
 def test_an_interview_without_finished_attempts_has_empty_totals(user, bank):
     empty = MockInterviewFactory(owner=user, bank=bank)
     totals = interview_totals(interviews=[empty])

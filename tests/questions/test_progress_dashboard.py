@@ -6,7 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from questions.models import InterviewMode, InterviewStatus, Level, MockInterview, ReviewCard
+from questions.models import (
+    AttemptStatus,
+    InterviewMode,
+    InterviewStatus,
+    Level,
+    MockInterview,
+    ReviewCard,
+)
 from tests.factories import (
     AttemptFactory,
     BankFactory,
@@ -75,7 +82,30 @@ def test_it_shows_the_numbers_at_a_glance(client_logged_in, practised):
     assertContains(response, "You practised today.")
     assertContains(response, "8 min 00 s")  # four attempts of two minutes
     assertContains(response, "4 answers in 1 interview")
+    assertContains(response, "Questions practised")
+    assertContains(response, "4 answered, 0 timed out, 0 skipped")
     assertContains(response, "52%")  # (40 + 20 + 90 + 60) / 4 = 52.5, rounded half to even
+
+
+def test_timed_out_and_skipped_questions_are_not_counted_as_answered(
+    client_logged_in, user, practised
+):
+    interview = practised["interview"]
+    interview.attempts.filter(question=practised["questions"][0]).update(
+        status=AttemptStatus.TIMED_OUT, timed_out=True
+    )
+    interview.attempts.filter(question=practised["questions"][2]).update(
+        status=AttemptStatus.SKIPPED
+    )
+
+    response = client_logged_in.get(URL)
+
+    html = response.content.decode()
+    card = html[html.index("Questions practised") :]
+    assert '<dd class="stat">4</dd>' in card[:200]
+    assertContains(response, "2 answered, 1 timed out, 1 skipped")
+    # A timed-out answer is kept, so it is an answer; a skip is not.
+    assertContains(response, "3 answers in 1 interview")
 
 
 def test_it_shows_the_coverage_of_the_bank_per_level(client_logged_in, practised):
