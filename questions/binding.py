@@ -21,16 +21,22 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from questions.language import STOP_WORDS, sentences, stem, words
+from questions.language import (
+    CODE_FENCE_RE,
+    HEADING_RE,
+    LIST_ITEM_RE,
+    STOP_WORDS,
+    TABLE_SEPARATOR_RE,
+    sentences,
+    stem,
+    words,
+)
 
 __all__ = ["Subjects", "subjects_of"]
 
-_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
-_ITEM_RE = re.compile(r"^\s*(?:[-*+\u2022\u25e6]|\d+[.)])\s+")
 _NUMBERING_RE = re.compile(r"^\s*(?:\d+[.)]|[A-Za-z][.)])\s+")
 _NAME_END_RE = re.compile(r"\s+[–—-]\s+|:|\s+\(|\s+→")
 _ABBREVIATION_RE = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7}s?)\)")
-_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _MARKUP_RE = re.compile(r"[*_`]+")
 # Headings that organise an answer rather than name a subject.
 _GENERIC = frozenset(
@@ -137,12 +143,12 @@ def _subjects(answer: str, prompt: str) -> Subjects:
     in_code = False
     for line in answer.splitlines():
         stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
+        if CODE_FENCE_RE.match(line):
             in_code = not in_code
             continue
         if in_code:
             continue
-        heading = _HEADING_RE.match(line)
+        heading = HEADING_RE.match(line)
         if heading:
             header = None
             section = _name(heading.group(2))
@@ -154,7 +160,7 @@ def _subjects(answer: str, prompt: str) -> Subjects:
             continue
         if stripped.startswith("|"):
             cells = [_MARKUP_RE.sub("", cell).strip() for cell in stripped.strip("|").split("|")]
-            if _SEPARATOR_RE.match(stripped.strip("|")):
+            if TABLE_SEPARATOR_RE.match(stripped.strip("|")):
                 continue
             if header is None:
                 header = cells
@@ -170,7 +176,7 @@ def _subjects(answer: str, prompt: str) -> Subjects:
         header = None
         if not stripped:
             continue
-        text = _MARKUP_RE.sub("", _ITEM_RE.sub("", line, count=1))
+        text = _MARKUP_RE.sub("", LIST_ITEM_RE.sub("", line, count=1))
         units.append((text, section))
 
     names, index_of = _distinct(candidates)

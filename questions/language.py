@@ -14,7 +14,11 @@ from collections.abc import Iterator
 from questions.matching import stem
 
 __all__ = [
+    "CODE_FENCE_RE",
+    "HEADING_RE",
+    "LIST_ITEM_RE",
     "NEGATIONS",
+    "TABLE_SEPARATOR_RE",
     "STOP_WORDS",
     "are_opposites",
     "content_words",
@@ -294,6 +298,12 @@ _OPPOSITE_PAIRS = [
     ("ascending", "descending"),
 ]
 _PREFIXES = ("a", "un", "in", "im", "non", "dis", "ir", "il", "de")
+
+# Markdown lines, as the model answers are written (shared by the deriver and the subject reader).
+CODE_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+\u2022\u25e6]|\d+[.)])\s+")
+TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # A sentence ends at . ! ? (or ;) followed by a space, or at a line break or a bullet.

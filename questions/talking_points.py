@@ -21,7 +21,17 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from questions.language import STOP_WORDS, content_words, sentences, stem, words
+from questions.language import (
+    CODE_FENCE_RE,
+    HEADING_RE,
+    LIST_ITEM_RE,
+    STOP_WORDS,
+    TABLE_SEPARATOR_RE,
+    content_words,
+    sentences,
+    stem,
+    words,
+)
 
 __all__ = ["MAX_POINTS", "derive_points", "points_for"]
 
@@ -30,10 +40,6 @@ MAX_TERM_LENGTH = 300  # characters; a longer claim is cut at a word
 _MIN_OWN_WORDS = 2
 _CLAIM_OWN_WORDS = 8  # shorter neighbouring sentences are joined into one claim
 
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
-_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s")
-_ITEM_RE = re.compile(r"^\s*(?:[-*+\u2022\u25e6]|\d+[.)])\s+")
-_TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _SPACES_RE = re.compile(r"\s+")
@@ -110,7 +116,7 @@ def _blocks(answer: str) -> list[list[str]]:
             paragraph.clear()
 
     for line in answer.splitlines():
-        if _FENCE_RE.match(line):
+        if CODE_FENCE_RE.match(line):
             flush()
             in_code = not in_code
             continue
@@ -120,7 +126,7 @@ def _blocks(answer: str) -> list[list[str]]:
         if stripped.startswith("|"):
             flush()
             cells = [_plain(cell) for cell in stripped.strip("|").split("|")]
-            if _TABLE_SEPARATOR_RE.match(stripped.strip("|")):
+            if TABLE_SEPARATOR_RE.match(stripped.strip("|")):
                 continue
             if header is None:
                 header = cells
@@ -128,12 +134,12 @@ def _blocks(answer: str) -> list[list[str]]:
                 blocks.append([_row_claim(header, cells)])
             continue
         header = None
-        if not stripped or _HEADING_RE.match(line):
+        if not stripped or HEADING_RE.match(line):
             flush()
             continue
-        if _ITEM_RE.match(line):
+        if LIST_ITEM_RE.match(line):
             flush()
-            text = _plain(_ITEM_RE.sub("", line, count=1))
+            text = _plain(LIST_ITEM_RE.sub("", line, count=1))
             blocks.append([text[a:b] for a, b in sentences(text, semicolons=False)])
             continue
         paragraph.append(stripped)
