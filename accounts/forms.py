@@ -1,5 +1,6 @@
 import zoneinfo
 from collections import defaultdict
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -10,6 +11,7 @@ from accounts.models import ExtraTime, User
 
 SECONDS_MIN, SECONDS_MAX = 10, 1800
 QUESTIONS_MIN, QUESTIONS_MAX = 1, 60
+RETENTION_MIN, RETENTION_MAX = Decimal("0.70"), Decimal("0.97")
 
 
 class SignUpForm(auth_forms.UserCreationForm):
@@ -135,6 +137,26 @@ class SettingsForm(forms.ModelForm):
         ),
     )
     timezone = forms.ChoiceField(label="Your time zone", choices=timezone_choices)
+    desired_retention = forms.DecimalField(
+        label="Desired retention",
+        min_value=RETENTION_MIN,
+        max_value=RETENTION_MAX,
+        max_digits=3,
+        decimal_places=2,
+        help_text=(
+            f"From {RETENTION_MIN} to {RETENTION_MAX}: the share of questions you aim to recall "
+            "when they come back for review (0.90 means 90%). Higher brings questions back "
+            "sooner and more often; lower, later and less often."
+        ),
+        error_messages={
+            "min_value": f"Choose from {RETENTION_MIN} to {RETENTION_MAX}.",
+            "max_value": f"Choose from {RETENTION_MIN} to {RETENTION_MAX}.",
+            "max_decimal_places": "Use at most two decimals, for example 0.85.",
+            "max_digits": "Use at most two decimals, for example 0.85.",
+            "invalid": "Enter a number such as 0.90.",
+            "required": "Enter a desired retention, for example 0.90.",
+        },
+    )
 
     class Meta:
         model = User
@@ -144,6 +166,7 @@ class SettingsForm(forms.ModelForm):
             "default_seconds_senior",
             "extra_time",
             "timezone",
+            "desired_retention",
         )
 
     def __init__(self, *args, **kwargs):
@@ -168,6 +191,7 @@ class SettingsForm(forms.ModelForm):
                 }
             )
         self.fields["default_question_count"].widget.attrs["inputmode"] = "numeric"
+        self.fields["desired_retention"].widget.attrs["inputmode"] = "decimal"
         zone = self.instance.tzinfo
         known = {value for _, group in self.fields["timezone"].choices[1:] for value, _ in group}
         current = self.instance.timezone

@@ -46,6 +46,14 @@ class User(AbstractUser):
         default="UTC",
         help_text="Used for practice streaks and dates.",
     )
+    desired_retention = models.DecimalField(
+        "desired retention",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.90"),
+        validators=[MinValueValidator(Decimal("0.70")), MaxValueValidator(Decimal("0.97"))],
+        help_text="The share of due questions spaced repetition aims for you to recall.",
+    )
     activity_version = models.PositiveIntegerField(
         default=0,
         editable=False,
@@ -75,6 +83,11 @@ class User(AbstractUser):
                 condition=models.Q(default_seconds_junior__gte=10, default_seconds_junior__lte=1800)
                 & models.Q(default_seconds_senior__gte=10, default_seconds_senior__lte=1800),
                 name="accounts_user_seconds_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(desired_retention__gte=Decimal("0.70"))
+                & models.Q(desired_retention__lte=Decimal("0.97")),
+                name="accounts_user_desired_retention_range",
             ),
         ]
 

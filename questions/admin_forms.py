@@ -170,22 +170,28 @@ class QuestionAdminForm(forms.ModelForm):
         return cleaned
 
 
-FORMAT_CHOICES = [("", "Detect from the file"), ("json", "JSON"), ("text", "Plain text (seed)")]
+FORMAT_CHOICES = [
+    ("", "Detect from the file"),
+    ("json", "JSON"),
+    ("text", "Plain text (seed)"),
+    ("anki", "Anki notes (plain text)"),
+]
 
 
 class QuestionImportForm(forms.Form):
     file = forms.FileField(
         label="File",
-        help_text="A JSON file (interviewprep-questions) or a plain-text file in the seed's "
-        "shape; UTF-8, at most 2 MB. See docs/question-format.md.",
+        help_text="A JSON file (interviewprep-questions), a plain-text file in the seed's "
+        "shape or Anki's “Notes in Plain Text” export; UTF-8, at most 2 MB. "
+        "See docs/question-format.md.",
     )
     format = forms.ChoiceField(label="Format", choices=FORMAT_CHOICES, required=False)
     bank = forms.SlugField(
         label="Import into bank",
         required=False,
         max_length=Bank._meta.get_field("slug").max_length,
-        help_text="A bank slug; leave empty to use the bank the file names (a text file "
-        "names none). A new slug creates the bank.",
+        help_text="A bank slug; leave empty to use the bank the file names (a text or Anki "
+        "file names none). A new slug creates the bank.",
     )
 
     def clean_file(self):

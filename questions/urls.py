@@ -1,6 +1,6 @@
 from django.urls import path
 
-from questions.views import bank, export, home, interview, practice, progress, schemas
+from questions.views import anki, bank, export, home, interview, practice, progress, schemas
 
 app_name = "questions"
 
@@ -64,4 +64,6 @@ urlpatterns = [
     path("progress/practise-weakest/", progress.practise_weakest, name="practise_weakest"),
     path("account/export/", export.export, name="export"),
     path("schemas/bank.schema.json", schemas.bank_schema, name="bank_schema"),
+    path("bank/<slug:bank_slug>/anki.apkg", anki.bank_deck, name="anki_bank"),
+    path("progress/anki/<slug:which>.apkg", anki.progress_deck, name="anki_progress"),
 ]

@@ -4,15 +4,43 @@ sees bounded results (one row per level, tag or practice day)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from questions.models import Bank, Level, MockInterview, Question, Tag
-from questions.selectors.history import done_attempts, outcome_counts, score, time_used
+from questions.models import (
+    Attempt,
+    AttemptStatus,
+    Bank,
+    Level,
+    MockInterview,
+    Question,
+    SelfRating,
+    Tag,
+)
+from questions.selectors.history import (
+    DONE_STATUSES,
+    done_attempts,
+    outcome_counts,
+    score,
+    time_used,
+)
 
 
 def practice_moment():
@@ -122,6 +150,32 @@ def practice_days(*, user: User) -> list[date]:
     )
 
 
+def practice_day_counts(*, user: User) -> list[tuple[date, int]]:
+    """How many questions the user practised on each day they practised (in their time
+    zone), oldest first: the data of the calendar heatmap and of the streak (one query)."""
+    rows = (
+        done_attempts(user=user)
+        .annotate(day=TruncDate(practice_moment(), tzinfo=user.tzinfo))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    return [(row["day"], row["n"]) for row in rows]
+
+
+HEATMAP_DAYS = 365
+
+
+def heatmap_days(
+    day_counts: Iterable[tuple[date, int]], *, today: date, days: int = HEATMAP_DAYS
+) -> list[tuple[date, int]]:
+    """Every day of the last ``days`` (today included), oldest first, with its count."""
+    counts = dict(day_counts)
+    first = today - timedelta(days=days - 1)
+    every = (first + timedelta(days=i) for i in range(days))
+    return [(day, counts.get(day, 0)) for day in every]
+
+
 @dataclass(frozen=True)
 class Streak:
     current: int
@@ -170,6 +224,7 @@ class Totals:
     average_coverage: float | None
     first: datetime | None
     last: datetime | None
+    retention: "Retention | None" = None
 
     @property
     def answers(self) -> int:
@@ -177,20 +232,106 @@ class Totals:
         return self.answered + self.timed_out
 
 
-def practice_totals(*, user: User) -> Totals:
-    """All the user's practice in every bank (one query)."""
-    row = done_attempts(user=user).aggregate(
-        attempts=Count("pk"),
-        **outcome_counts(),
-        interviews=Count("interview", distinct=True),
-        questions=Count("question", distinct=True),
-        time_used=Sum(time_used()),
-        average_coverage=Avg(score()),
-        first=Min(practice_moment()),
-        last=Max(practice_moment()),
+RETENTION_WINDOWS = (7, 30, 365)
+
+
+@dataclass(frozen=True)
+class RetentionWindow:
+    """Reviews of questions seen before, over the last ``days`` local days (today
+    included), and how many of them were recalled."""
+
+    days: int
+    reviews: int
+    recalled: int
+
+    @property
+    def rate(self) -> float | None:
+        """The share recalled, 0–100, or None without reviews."""
+        return 100 * self.recalled / self.reviews if self.reviews else None
+
+
+@dataclass(frozen=True)
+class Retention:
+    windows: list[RetentionWindow]
+
+
+def review_outcome() -> tuple[Q, Q]:
+    """``(reviewed, recalled)``: an attempt that reviewed its card, as
+    ``questions.services.reviews.rating_for_attempt`` rates it, and one rated Hard, Good
+    or Easy. A timed-out or empty answer counts as Again, so it is a review, not recalled."""
+    failed = (
+        Q(timed_out=True)
+        | Q(status=AttemptStatus.TIMED_OUT)
+        | Q(answer__regex=r"^\s*$")
+        | Q(self_rating=SelfRating.AGAIN)
+    )
+    reviewed = failed | Q(self_rating__isnull=False)
+    recalled = ~failed & Q(self_rating__gte=SelfRating.HARD)
+    return reviewed, recalled
+
+
+def seen_before() -> Exists:
+    """The attempt's question was practised by its owner before it (an earlier practice
+    moment, or the same one and a lower id)."""
+    moment = practice_moment()
+    outer = Coalesce(OuterRef("submitted"), OuterRef("started"))
+    earlier = (
+        Attempt.objects.filter(
+            owner=OuterRef("owner"), question=OuterRef("question"), status__in=DONE_STATUSES
+        )
+        .annotate(moment=moment)
+        .filter(Q(moment__lt=outer) | Q(moment=outer, pk__lt=OuterRef("pk")))
+    )
+    return Exists(earlier)
+
+
+def _retention_aggregates(*, user: User, today: date) -> dict[str, Count]:
+    """Counts of the annotations ``review`` and ``recall`` within each window."""
+    aggregates = {}
+    for days in RETENTION_WINDOWS:
+        since = datetime.combine(today - timedelta(days=days - 1), time.min, tzinfo=user.tzinfo)
+        window = Q(moment__gte=since)
+        aggregates[f"reviews_{days}"] = Count("pk", filter=window & Q(review=True))
+        aggregates[f"recalled_{days}"] = Count("pk", filter=window & Q(recall=True))
+    return aggregates
+
+
+def practice_totals(*, user: User, now: datetime | None = None) -> Totals:
+    """All the user's practice in every bank, and the retention of their reviews over the
+    last 7, 30 and 365 days (one query)."""
+    today = local_today(user=user, now=now)
+    reviewed, recalled = review_outcome()
+    row = (
+        done_attempts(user=user)
+        .annotate(moment=practice_moment(), seen_before=seen_before())
+        .annotate(
+            review=ExpressionWrapper(reviewed & Q(seen_before=True), output_field=BooleanField()),
+            recall=ExpressionWrapper(recalled & Q(seen_before=True), output_field=BooleanField()),
+        )
+        .aggregate(
+            attempts=Count("pk"),
+            **outcome_counts(),
+            interviews=Count("interview", distinct=True),
+            questions=Count("question", distinct=True),
+            time_used=Sum(time_used()),
+            average_coverage=Avg(score()),
+            first=Min(practice_moment()),
+            last=Max(practice_moment()),
+            **_retention_aggregates(user=user, today=today),
+        )
     )
     row["time_used"] = row["time_used"] or timedelta(0)
-    return Totals(**row)
+    retention = Retention(
+        windows=[
+            RetentionWindow(
+                days=days,
+                reviews=row.pop(f"reviews_{days}"),
+                recalled=row.pop(f"recalled_{days}"),
+            )
+            for days in RETENTION_WINDOWS
+        ]
+    )
+    return Totals(**row, retention=retention)
 
 
 def tag_mastery(*, user: User, bank: Bank) -> list[Tag]:

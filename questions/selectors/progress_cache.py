@@ -13,16 +13,18 @@ Every key names:
 - for a bank's topics and levels, ``Bank.content_key``, which moves with every edit of
   its questions and tags.
 
-Nothing that depends on the time of day is cached: the streak is worked out from the
-cached practice days and today's date on each request, and the review queue (what is
-due today, what comes next) is always read from the database.
+Nothing that depends on the time of day is cached: the streak and the calendar heatmap
+are worked out from the cached counts per practice day and today's date on each
+request, and the review queue (what is due today, the forecast, what comes next, each
+card's retrievability) is always read from the database. The retention of reviews over
+the last 7, 30 and 365 days counts whole local days, so it keeps with the date.
 
 These take a user loaded for the current request (``request.user``): a user object
 kept across a change would carry an old version.
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -36,7 +38,7 @@ from questions.selectors.progress import (
     Totals,
     bank_coverage,
     local_today,
-    practice_days,
+    practice_day_counts,
     practice_totals,
     scores_over_time,
     streak_from_days,
@@ -44,7 +46,7 @@ from questions.selectors.progress import (
 )
 
 # Raise when the shape of a cached value changes, so no process reads the old shape.
-KEY_VERSION = 2
+KEY_VERSION = 3
 # Entries are stale after the user's day ends anyway; this only bounds what is kept.
 TIMEOUT = 24 * 60 * 60
 _MISSING = object()
@@ -74,15 +76,27 @@ def _remember(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def cached_practice_totals(*, user: User) -> Totals:
-    return _remember(progress_key(user=user, name="totals"), lambda: practice_totals(user=user))
+def cached_practice_totals(*, user: User, now: datetime | None = None) -> Totals:
+    """Totals and review retention (its windows end on today, or on the day of ``now``)."""
+    return _remember(
+        progress_key(user=user, name="totals", now=now),
+        lambda: practice_totals(user=user, now=now),
+    )
+
+
+def cached_practice_day_counts(
+    *, user: User, now: datetime | None = None
+) -> list[tuple[date, int]]:
+    """Questions practised per local day, oldest first (the heatmap's and streak's data)."""
+    return _remember(
+        progress_key(user=user, name="day-counts", now=now),
+        lambda: practice_day_counts(user=user),
+    )
 
 
 def cached_practice_streak(*, user: User, now: datetime | None = None) -> Streak:
-    """The streak as of today (or ``now``), from the cached list of practice days."""
-    days = _remember(
-        progress_key(user=user, name="days", now=now), lambda: practice_days(user=user)
-    )
+    """The streak as of today (or ``now``), from the cached practice days."""
+    days = [day for day, _ in cached_practice_day_counts(user=user, now=now)]
     return streak_from_days(days, today=local_today(user=user, now=now))
 
 

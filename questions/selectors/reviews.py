@@ -1,12 +1,27 @@
 """Reads of the spaced-repetition queue: which questions are due for a user."""
 
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from fsrs import Card
 
 from accounts.models import User
 from questions.models import Bank, Question, ReviewCard
+from questions.services.reviews import scheduler_for
 
 
 def end_of_local_day(*, user: User, now: datetime | None = None) -> datetime:
@@ -52,3 +67,134 @@ def next_due(*, user: User, bank: Bank, now: datetime | None = None) -> datetime
         .values_list("due", flat=True)
         .first()
     )
+
+
+FORECAST_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ReviewForecast:
+    """Reviews of one bank falling due: ``overdue`` now, then per local day from today
+    (``days``: ``FORECAST_DAYS`` pairs of date and count, today first), ``later`` after
+    that, and ``next_due``, the first due instant after today."""
+
+    overdue: int
+    days: list[tuple[date, int]]
+    later: int = 0
+    next_due: datetime | None = None
+
+    @property
+    def due_today(self) -> int:
+        """Due before the end of today: the overdue ones and those due later today."""
+        return self.overdue + self.days[0][1]
+
+    @property
+    def upcoming(self) -> int:
+        """Due from now to the end of the forecast."""
+        return sum(n for _, n in self.days)
+
+
+def _empty_days(today: date, days: int) -> dict[date, int]:
+    return {today + timedelta(days=i): 0 for i in range(days)}
+
+
+def review_forecasts(
+    *, user: User, now: datetime | None = None, days: int = FORECAST_DAYS
+) -> dict[int, ReviewForecast]:
+    """The forecast of due reviews of every bank with a card: ``{bank_id: forecast}``.
+
+    One query grouped by bank, overdue or not, and local day within the forecast (a card
+    overdue or due after the forecast has no day), so it returns a bounded number of rows.
+    Only active questions count, as in ``due_questions``.
+    """
+    now = now or timezone.now()
+    tz = user.tzinfo
+    today = now.astimezone(tz).date()
+    window_end = datetime.combine(today + timedelta(days=days), time.min, tzinfo=tz)
+    rows = (
+        ReviewCard.objects.filter(owner=user, question__is_active=True)
+        .annotate(
+            overdue=ExpressionWrapper(Q(due__lt=now), output_field=BooleanField()),
+            day=Case(
+                When(Q(due__lt=now) | Q(due__gte=window_end), then=Value(None)),
+                default=TruncDate("due", tzinfo=tz),
+                output_field=DateField(),
+            ),
+        )
+        .values("question__bank_id", "overdue", "day")
+        .annotate(n=Count("pk"), first=Min("due"))
+        .order_by()
+    )
+    found: dict[int, dict] = {}
+    for row in rows:
+        bank = found.setdefault(
+            row["question__bank_id"],
+            {"overdue": 0, "days": _empty_days(today, days), "later": 0, "next_due": None},
+        )
+        if row["overdue"]:
+            bank["overdue"] += row["n"]
+            continue
+        if row["day"] is None:
+            bank["later"] += row["n"]
+        else:
+            bank["days"][row["day"]] += row["n"]
+        after_today = row["day"] is None or row["day"] > today
+        if after_today and (bank["next_due"] is None or row["first"] < bank["next_due"]):
+            bank["next_due"] = row["first"]
+    return {
+        bank_id: ReviewForecast(
+            overdue=bank["overdue"],
+            days=sorted(bank["days"].items()),
+            later=bank["later"],
+            next_due=bank["next_due"],
+        )
+        for bank_id, bank in found.items()
+    }
+
+
+def empty_forecast(
+    *, user: User, now: datetime | None = None, days: int = FORECAST_DAYS
+) -> ReviewForecast:
+    """The forecast of a bank without cards: nothing due."""
+    today = (now or timezone.now()).astimezone(user.tzinfo).date()
+    return ReviewForecast(overdue=0, days=sorted(_empty_days(today, days).items()))
+
+
+@dataclass(frozen=True)
+class CardRecall:
+    """One question's card and the chance, as FSRS predicts it, of recalling it now."""
+
+    question: Question
+    retrievability: float
+    due: datetime
+    reviews: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.retrievability
+
+
+def card_retrievability(*, user: User, bank: Bank, now: datetime | None = None) -> list[CardRecall]:
+    """Every reviewed card of ``bank`` with its current retrievability, least likely to be
+    recalled first (one query; at most one row per question of the bank)."""
+    now = now or timezone.now()
+    scheduler = scheduler_for(user.desired_retention)
+    rows = ReviewCard.objects.filter(
+        owner=user, question__bank=bank, question__is_active=True, last_review__isnull=False
+    ).select_related("question")
+    recalls = []
+    for row in rows:
+        try:
+            card = Card.from_dict(row.card)
+        except (KeyError, TypeError, ValueError):
+            continue
+        recalls.append(
+            CardRecall(
+                question=row.question,
+                retrievability=scheduler.get_card_retrievability(card, current_datetime=now),
+                due=row.due,
+                reviews=row.reviews,
+            )
+        )
+    recalls.sort(key=lambda r: (r.retrievability, r.question.number, r.question.pk))
+    return recalls

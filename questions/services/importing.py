@@ -1,11 +1,13 @@
 """Importing question banks from a file: parse, validate everything, then write atomically.
 
-Two formats are read (both described in docs/question-format.md):
+Three formats are read (all described in docs/question-format.md):
 
 * ``json`` — the ``interviewprep-questions`` document: bank, tags and questions, described
   by the JSON Schema ``questions/schemas/bank.schema.json`` and validated against it;
 * ``text`` — the plain-text shape of the seed page: level sections, ``N.`` lines,
-  the prompt, ``Answer``, the answer.
+  the prompt, ``Answer``, the answer;
+* ``anki`` — Anki's "Notes in Plain Text" export: front, back and tags, one note a row
+  (read by questions.services.anki_text).
 
 The flow is ``parse_questions_file()`` → ``ImportDocument`` (shape checked, nothing
 read from the database) → ``questions_import(document=..., dry_run=...)`` which checks
@@ -41,7 +43,7 @@ from questions.services.seedtext import SeedTextError, parse_seed_text
 
 FORMAT_NAME = "interviewprep-questions"
 FORMAT_VERSION = 1
-FORMATS = ("json", "text")
+FORMATS = ("json", "text", "anki")
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_QUESTIONS = 2000
@@ -71,7 +73,7 @@ DERIVED_SLUG_MAX = 80
 # A talking point is written in the admin as "term | synonym | synonym", one per line.
 TALKING_POINT_FORBIDDEN = re.compile(r"[|\r\n]")
 
-Format = Literal["json", "text"]
+Format = Literal["json", "text", "anki"]
 SchemaError = jsonschema.ValidationError
 Action = Literal["create", "update", "unchanged"]
 
@@ -223,13 +225,18 @@ def decode_import(content: bytes | str) -> str:
 
 
 def detect_format(text: str, *, filename: str | None = None) -> Format:
-    """JSON when the name ends in .json or the content starts with ``{``; text otherwise."""
-    if filename:
-        lowered = filename.lower()
-        if lowered.endswith(".json"):
-            return "json"
-        if lowered.endswith((".txt", ".text", ".md")):
-            return "text"
+    """JSON when the name ends in .json or the content starts with ``{``; Anki notes when
+    the content has Anki's header lines or tab-separated notes (Anki names them .txt too);
+    text otherwise."""
+    from questions.services.anki_text import looks_like_anki  # it imports this module
+
+    lowered = (filename or "").lower()
+    if lowered.endswith(".json"):
+        return "json"
+    if looks_like_anki(text):
+        return "anki"
+    if lowered.endswith((".txt", ".text", ".md")):
+        return "text"
     return "json" if text.lstrip().startswith("{") else "text"
 
 
@@ -253,6 +260,10 @@ def parse_questions_file(
         raise ImportValidationError([ImportProblem("file", "is empty")])
     if chosen == "json":
         return parse_questions_json(text)
+    if chosen == "anki":
+        from questions.services.anki_text import parse_questions_anki  # it imports this module
+
+        return parse_questions_anki(text)
     return parse_questions_text(text)
 
 
@@ -884,7 +895,7 @@ def _plan(*, document: ImportDocument, bank_slug: str | None, dry_run: bool) -> 
         if not any(p.where == "bank" for p in problems):
             fatal = (
                 "a text file names no bank: choose one (--bank SLUG)"
-                if document.format == "text"
+                if document.format in ("text", "anki")
                 else "the file names no bank: give one with --bank SLUG"
             )
     elif len(target_slug) > BANK_SLUG_MAX:
@@ -952,6 +963,8 @@ def _plan(*, document: ImportDocument, bank_slug: str | None, dry_run: bool) -> 
     tag_specs: list[TagSpec] = []
     for tag in document.tags:
         current = existing_tags.get(tag.slug)
+        if current is not None and document.format == "anki":
+            continue  # an Anki tag is only a word: the bank's tag keeps its name and kind
         owner = names_in_use.get(tag.name.casefold())
         if owner is not None and owner != tag.slug and owner not in {t.slug for t in document.tags}:
             problems.append(

@@ -7,6 +7,8 @@ practised in an interview comes back tomorrow at the earliest.
 """
 
 from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +16,21 @@ from fsrs import Card, Rating, Scheduler
 
 from questions.models import Attempt, AttemptStatus, ReviewCard
 
-SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+DEFAULT_RETENTION = Decimal("0.90")
+
+
+@lru_cache(maxsize=32)
+def scheduler_for(desired_retention: Decimal = DEFAULT_RETENTION) -> Scheduler:
+    """The FSRS scheduler aiming at ``desired_retention`` (the user's setting, 0.70–0.97)."""
+    return Scheduler(
+        desired_retention=float(desired_retention),
+        learning_steps=(),
+        relearning_steps=(),
+        enable_fuzzing=False,
+    )
+
+
+SCHEDULER = scheduler_for(DEFAULT_RETENTION)
 
 
 def rating_for_attempt(*, attempt: Attempt) -> Rating | None:
@@ -46,7 +62,11 @@ def review_attempt(*, attempt: Attempt) -> ReviewCard | None:
     activity version once they are done, outside the locks they hold here.
     """
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=attempt.pk)
+        )
         if locked.reviewed is not None:
             return ReviewCard.objects.filter(
                 owner_id=locked.owner_id, question_id=locked.question_id
@@ -69,7 +89,8 @@ def review_attempt(*, attempt: Attempt) -> ReviewCard | None:
         # Reviews arrive in order almost always; never let one go back in time.
         if card.last_review is not None and reviewed_at < card.last_review:
             reviewed_at = card.last_review
-        card, _log = SCHEDULER.review_card(card, rating, review_datetime=reviewed_at)
+        scheduler = scheduler_for(locked.owner.desired_retention)
+        card, _log = scheduler.review_card(card, rating, review_datetime=reviewed_at)
 
         row.card = card.to_dict()
         row.due = card.due

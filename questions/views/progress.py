@@ -9,7 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from questions.charts import line_chart, mastery_band, rating_segments
+from questions.charts import (
+    bar_chart,
+    calendar_heatmap,
+    line_chart,
+    mastery_band,
+    rating_segments,
+)
 from questions.models import Bank, InterviewMode, Question, SelfRating
 from questions.selectors.history import (
     attempts_for_question,
@@ -22,19 +28,28 @@ from questions.selectors.history import (
 )
 from questions.selectors.progress import (
     DayScore,
+    heatmap_days,
     last_practised_bank_id,
+    local_today,
     score_period,
     tag_mastery,
     weakest_tags,
 )
 from questions.selectors.progress_cache import (
     cached_bank_coverage,
+    cached_practice_day_counts,
     cached_practice_streak,
     cached_practice_totals,
     cached_scores_over_time,
     cached_tag_mastery,
 )
-from questions.selectors.reviews import due_counts_by_bank, due_questions, next_due
+from questions.selectors.reviews import (
+    ReviewForecast,
+    card_retrievability,
+    due_questions,
+    empty_forecast,
+    review_forecasts,
+)
 from questions.services.interviews import NoQuestionsMatch, interview_start, question_seconds
 
 HISTORY_PAGE_SIZE = 20
@@ -161,6 +176,18 @@ def _score_charts(points: list[DayScore], period: str) -> dict:
     }
 
 
+def _forecast_label(forecast: ReviewForecast) -> str:
+    """The forecast chart's accessible name: what it shows and its main numbers."""
+    busiest = max(forecast.days, key=lambda pair: pair[1])
+    text = (
+        f"Reviews due per day over the next {len(forecast.days)} days: "
+        f"{forecast.upcoming} in all, {forecast.overdue} overdue now"
+    )
+    if busiest[1]:
+        text += f"; busiest day {busiest[0]:%a} {busiest[0].day} {busiest[0]:%b} with {busiest[1]}"
+    return text + "."
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """How far the user is and what to study next. The aggregates over the user's whole
@@ -181,7 +208,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     points = cached_scores_over_time(
         user=user, bank=bank if len(banks) > 1 else None, period=period
     )
-    due_by_bank = due_counts_by_bank(user=user)
+    forecasts = review_forecasts(user=user)
+    forecast = forecasts.get(bank.pk) or empty_forecast(user=user)
+    day_counts = cached_practice_day_counts(user=user)
     mastery = cached_tag_mastery(user=user, bank=bank)
     for tag in mastery:
         tag.band = mastery_band(tag.mastery)
@@ -189,10 +218,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     coverage = cached_bank_coverage(user=user, bank=bank)
     context.update(
         {
-            "bank_choices": [(b, due_by_bank.get(b.pk, 0)) for b in banks],
-            "due_today": due_by_bank.get(bank.pk, 0),
-            "next_due": next_due(user=user, bank=bank),
+            "bank_choices": [
+                (b, forecasts[b.pk].due_today if b.pk in forecasts else 0) for b in banks
+            ],
+            "due_today": forecast.due_today,
+            "next_due": forecast.next_due,
             "streak": cached_practice_streak(user=user),
+            "heatmap": calendar_heatmap(heatmap_days(day_counts, today=local_today(user=user))),
+            "forecast": forecast,
+            "forecast_chart": bar_chart(forecast.days),
+            "forecast_label": _forecast_label(forecast),
+            "retention": totals.retention,
+            "desired_retention": round(100 * user.desired_retention),
+            "recalls": card_retrievability(user=user, bank=bank),
             "coverage": coverage,
             "seen": sum(level.seen for level in coverage),
             "active_total": sum(level.total for level in coverage),

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -11,6 +13,7 @@ def _data(**overrides) -> dict:
         "default_seconds_senior": "600",
         "extra_time": "1.5",
         "timezone": "Europe/Berlin",
+        "desired_retention": "0.85",
         **overrides,
     }
 
@@ -135,3 +138,46 @@ def test_it_links_to_the_export_only_when_it_exists(client_logged_in):
         assert "Export your interviews and answers" not in html
     else:
         assert f'href="{export_url}"' in html
+
+
+def test_it_offers_the_desired_retention_with_its_default(client_logged_in, user):
+    html = client_logged_in.get(URL).content.decode()
+
+    assert ">Spaced repetition</h2>" in html
+    assert 'name="desired_retention" value="0.90"' in html
+    assert 'min="0.70"' in html and 'max="0.97"' in html
+    assert user.desired_retention == Decimal("0.90")
+
+
+def test_a_valid_post_saves_the_desired_retention(client_logged_in, user):
+    client_logged_in.post(URL, _data(desired_retention="0.93"))
+
+    user.refresh_from_db()
+    assert user.desired_retention == Decimal("0.93")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0.69", "Choose from 0.70 to 0.97."),
+        ("0.98", "Choose from 0.70 to 0.97."),
+        ("0.905", "Use at most two decimals, for example 0.85."),
+        ("ninety", "Enter a number such as 0.90."),
+    ],
+)
+def test_it_rejects_a_desired_retention_out_of_range(client_logged_in, user, value, message):
+    response = client_logged_in.post(URL, _data(desired_retention=value))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    user.refresh_from_db()
+    assert user.desired_retention == Decimal("0.90")
+
+
+def test_the_database_refuses_a_desired_retention_out_of_range(user):
+    from django.db import IntegrityError, transaction
+
+    from accounts.models import User
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(desired_retention=Decimal("0.50"))

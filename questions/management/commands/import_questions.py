@@ -15,7 +15,8 @@ from questions.services.importing import (
 
 class Command(BaseCommand):
     help = (
-        "Import questions from FILE (JSON or the seed's plain-text shape). Everything is "
+        "Import questions from FILE (JSON, the seed's plain-text shape or Anki's notes in "
+        "plain text). Everything is "
         "validated first; on any error nothing is written. Re-importing an unchanged file "
         "changes nothing."
     )
