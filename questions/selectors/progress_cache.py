@@ -30,6 +30,7 @@ from typing import TypeVar
 from django.core.cache import cache
 
 from accounts.models import User
+from questions.charts import Heatmap, calendar_heatmap
 from questions.models import Bank, Tag
 from questions.selectors.progress import (
     DayScore,
@@ -37,6 +38,7 @@ from questions.selectors.progress import (
     Streak,
     Totals,
     bank_coverage,
+    heatmap_days,
     local_today,
     practice_day_counts,
     practice_totals,
@@ -92,6 +94,19 @@ def cached_practice_day_counts(
         progress_key(user=user, name="day-counts", now=now),
         lambda: practice_day_counts(user=user),
     )
+
+
+def cached_practice_heatmap(*, user: User, now: datetime | None = None) -> Heatmap:
+    """The calendar of the last year, its squares and table rows already rendered (a year
+    of practice is some 700 elements: built once per user and day, not on every view)."""
+
+    def compute() -> Heatmap:
+        days = cached_practice_day_counts(user=user, now=now)
+        heatmap = calendar_heatmap(heatmap_days(days, today=local_today(user=user, now=now)))
+        heatmap.render()
+        return heatmap
+
+    return _remember(progress_key(user=user, name="heatmap", now=now), compute)
 
 
 def cached_practice_streak(*, user: User, now: datetime | None = None) -> Streak:

@@ -3,6 +3,11 @@
 from datetime import timedelta
 
 from django import template
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 register = template.Library()
 
@@ -50,3 +55,27 @@ def short_seconds(value: int | None) -> str:
 def svg_coord(value: float | None) -> str:
     """A number for an SVG attribute: one decimal, never localised."""
     return f"{float(value or 0):.1f}"
+
+
+@register.simple_tag
+def recall_rows(recalls) -> SafeString:
+    """The rows of the chance-of-recall table, built here rather than by a template loop
+    (a bank of questions is a table of as many rows, on every view of the progress page)."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row"><a href="{}">{}</a></th>'
+        '<td class="num" data-label="Chance of recall">{}</td>'
+        '<td class="num" data-label="Due"><time datetime="{}">{}</time></td>'
+        '<td class="num" data-label="Reviews">{}</td></tr>',
+        (
+            (
+                reverse("questions:question_history", args=[recall.question.pk]),
+                Truncator(recall.question.prompt).chars(90),
+                percent(recall.percent),
+                format_date(recall.due, "c"),
+                format_date(recall.due, "j M Y"),
+                recall.reviews,
+            )
+            for recall in recalls
+        ),
+    )

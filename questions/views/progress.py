@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from questions.charts import (
     bar_chart,
-    calendar_heatmap,
     line_chart,
     mastery_band,
     rating_segments,
@@ -28,16 +27,14 @@ from questions.selectors.history import (
 )
 from questions.selectors.progress import (
     DayScore,
-    heatmap_days,
     last_practised_bank_id,
-    local_today,
     score_period,
     tag_mastery,
     weakest_tags,
 )
 from questions.selectors.progress_cache import (
     cached_bank_coverage,
-    cached_practice_day_counts,
+    cached_practice_heatmap,
     cached_practice_streak,
     cached_practice_totals,
     cached_scores_over_time,
@@ -210,7 +207,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     forecasts = review_forecasts(user=user)
     forecast = forecasts.get(bank.pk) or empty_forecast(user=user)
-    day_counts = cached_practice_day_counts(user=user)
     mastery = cached_tag_mastery(user=user, bank=bank)
     for tag in mastery:
         tag.band = mastery_band(tag.mastery)
@@ -224,7 +220,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "due_today": forecast.due_today,
             "next_due": forecast.next_due,
             "streak": cached_practice_streak(user=user),
-            "heatmap": calendar_heatmap(heatmap_days(day_counts, today=local_today(user=user))),
+            "heatmap": cached_practice_heatmap(user=user),
             "forecast": forecast,
             "forecast_chart": bar_chart(forecast.days),
             "forecast_label": _forecast_label(forecast),
