@@ -26,6 +26,19 @@ def _empty_cache():
 
 
 @pytest.fixture
+def midday():
+    """Today at noon UTC, the clock still running: a test that puts practice "a few
+    minutes ago" and expects it "today" must not straddle midnight."""
+    from datetime import UTC, datetime, time
+
+    import time_machine
+
+    noon = datetime.combine(datetime.now(UTC).date(), time(12), tzinfo=UTC)
+    with time_machine.travel(noon, tick=True):
+        yield noon
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

@@ -23,7 +23,7 @@ from tests.factories import (
 )
 from tests.questions.history_data import bulk_history
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("midday")]
 
 URL = reverse("questions:progress")
 REVIEW_URL = reverse("questions:review_due")
