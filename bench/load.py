@@ -82,16 +82,30 @@ def _client(
 
 
 def measure(
-    *, host: str, port: int, requests: list[Request], clients: int, seconds: float
+    *,
+    host: str,
+    port: int | list[int],
+    requests: list[Request],
+    clients: int,
+    seconds: float,
 ) -> Measurement:
-    """Run ``clients`` concurrent clients for ``seconds``; client i sends requests[i % n]."""
+    """Run ``clients`` concurrent clients for ``seconds``; client i sends requests[i % n]
+    to ports[i % number of ports] (one port per app server)."""
+    ports = [port] if isinstance(port, int) else port
     per_client: list[tuple[list[float], list[str]]] = [([], []) for _ in range(clients)]
     deadline_box = [0.0]
     start = threading.Barrier(clients + 1)
     threads = [
         threading.Thread(
             target=_client,
-            args=(host, port, requests[i % len(requests)], start, deadline_box, *results),
+            args=(
+                host,
+                ports[i % len(ports)],
+                requests[i % len(requests)],
+                start,
+                deadline_box,
+                *results,
+            ),
             daemon=True,
         )
         for i, results in enumerate(per_client)

@@ -64,6 +64,12 @@ PAGES: list[Page] = [
         own_user=True,
         min_ratio=0.30,
     ),
+    Page("practice form", "questions:practice"),
+    Page(
+        "feedback step",
+        "questions:attempt",
+        lambda d: {"pk": d.interview.pk, "position": d.answered.position},
+    ),
     Page("history", "questions:history", max_p95_ms=100.0),
     Page("progress", "questions:progress", max_p95_ms=100.0),
 ]

@@ -65,6 +65,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="gunicorn workers (default: WEB_CONCURRENCY or 2 x cores + 1)",
     )
     parser.add_argument("--port", type=int, default=0, help="gunicorn port (default: a free one)")
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="app servers: gunicorn instances sharing the database and Redis, each with "
+        "--workers workers; the clients are spread over them (default: %(default)s)",
+    )
     parser.add_argument("--bank-file", default="fixtures/aws.json", help="question bank to load")
     parser.add_argument("--bank", default="aws", help="slug of the bank in --bank-file")
     parser.add_argument(
@@ -74,6 +81,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--only", action="append", default=[], metavar="NAME", help="measure only these pages"
     )
     parser.add_argument("--no-bars", action="store_true", help="report, do not judge, the bars")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of the load test, profile each page in one process and print where "
+        "its time goes (bench/profile.py)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the bench database, Redis and data of the previous run (its plan is in "
+        "bench/results/plan.json) instead of preparing them again",
+    )
     parser.add_argument(
         "--smoke",
         action="store_true",
@@ -225,6 +244,19 @@ def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log_path: Pa
     raise SystemExit("bench: gunicorn did not answer within 60 s")
 
 
+def profile(env: dict[str, str], plan: dict, pages: list[dict], output: Path) -> int:
+    log(f"profiling {len(pages)} pages in one process")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.profile", "--output", str(output)],
+        cwd=ROOT,
+        env=env,
+        input=json.dumps({**plan, "pages": pages}),
+        text=True,
+        check=False,
+    )
+    return result.returncode
+
+
 def summarise(page: dict, result: Measurement, baseline_rps: float | None) -> dict:
     ratio = result.throughput / baseline_rps if baseline_rps else None
     p95 = result.percentile_ms(95)
@@ -302,9 +334,12 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(f"bench: the question bank {bank_file} does not exist")
     if not args.smoke and not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench: --database-url must be a PostgreSQL URL (or use --smoke)")
-    if not args.smoke:
+    plan_path = Path(args.output).with_name("plan.json")
+    if args.reuse and not plan_path.is_file():
+        raise SystemExit(f"bench: --reuse needs the plan of a previous run, {plan_path}")
+    if not args.smoke and not args.reuse:
         recreate_postgres_database(args.database_url)
-    if args.redis_url:
+    if args.redis_url and not args.reuse:
         empty_redis(args.redis_url)
     workdir = Path(tempfile.mkdtemp(prefix="interviewprep-bench-"))
     database_url = f"sqlite:///{workdir / 'bench.sqlite3'}" if args.smoke else args.database_url
@@ -315,26 +350,45 @@ def run(args: argparse.Namespace) -> int:
     env = production_env(
         database_url=database_url, static_root=workdir / "static", redis_url=args.redis_url
     )
+    if args.reuse:
+        # The sessions of the plan are signed with the key of the run that made them.
+        env["SECRET_KEY"] = json.loads(plan_path.read_text())["secret_key"]
     server_log = Path(args.output).with_name("gunicorn.log")
-    process = log_file = None
+    servers: list = []
     try:
-        log(f"preparing {urlsplit(database_url).scheme} database, static files and bank")
-        manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
-        manage(env, "import_questions", str(bank_file))
-        log(f"seeding a user with {args.attempts} attempts")
-        plan = seed(env, attempts=args.attempts, bank=args.bank, clients=args.clients)
+        if args.reuse:
+            log(f"reusing the bench data of {plan_path}")
+            plan = json.loads(plan_path.read_text())
+        else:
+            log(f"preparing {urlsplit(database_url).scheme} database, static files and bank")
+            manage(env, "migrate", "--noinput")
+            manage(env, "import_questions", str(bank_file))
+            log(f"seeding a user with {args.attempts} attempts")
+            plan = seed(env, attempts=args.attempts, bank=args.bank, clients=args.clients)
+            plan_path.parent.mkdir(parents=True, exist_ok=True)
+            plan_path.write_text(
+                json.dumps({**plan, "secret_key": env["SECRET_KEY"]}, indent=2) + "\n"
+            )
         pages = [
             page
             for page in plan["pages"]
             if not args.only or page["baseline"] or page["name"] in args.only
         ]
+        if args.profile:
+            return profile(env, plan, pages, Path(args.output).with_name("profile.json"))
 
-        port = args.port or free_port()
-        log(f"starting gunicorn on 127.0.0.1:{port} with {args.workers} workers")
-        process, log_file = start_gunicorn(
-            env, port=port, workers=args.workers, log_path=workdir / "gunicorn.log"
-        )
+        ports = [args.port or free_port()] + [free_port() for _ in range(args.servers - 1)]
+        for number, port in enumerate(ports, start=1):
+            log(f"starting gunicorn {number} on 127.0.0.1:{port} with {args.workers} workers")
+            servers.append(
+                start_gunicorn(
+                    env,
+                    port=port,
+                    workers=args.workers,
+                    log_path=workdir / f"gunicorn-{number}.log",
+                )
+            )
 
         rows: list[dict] = []
         baseline_rps = None
@@ -354,7 +408,7 @@ def run(args: argparse.Namespace) -> int:
             for seconds in (args.warmup, args.seconds):
                 result = measure(
                     host="127.0.0.1",
-                    port=port,
+                    port=ports,
                     requests=requests,
                     clients=args.clients,
                     seconds=seconds,
@@ -365,13 +419,15 @@ def run(args: argparse.Namespace) -> int:
             row["judged"] = not args.no_bars
             rows.append(row)
     finally:
-        if process is not None:
+        for process, _ in servers:
             process.terminate()
-            process.wait(timeout=30)
-        if log_file is not None:
-            log_file.close()
-            server_log.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(workdir / "gunicorn.log", server_log)
+        server_log.parent.mkdir(parents=True, exist_ok=True)
+        with server_log.open("w") as combined:
+            for number, (process, log_file) in enumerate(servers, start=1):
+                process.wait(timeout=30)
+                log_file.close()
+                combined.write(f"== gunicorn {number}\n")
+                combined.write((workdir / f"gunicorn-{number}.log").read_text())
         shutil.rmtree(workdir, ignore_errors=True)
 
     errors = sum(row["errors"] for row in rows)
@@ -386,7 +442,9 @@ def run(args: argparse.Namespace) -> int:
         "setup": {
             "database": plan["database"],
             "django": plan["django"],
-            "server": f"gunicorn, {args.workers} sync workers, production settings",
+            "server": f"{args.servers} x gunicorn, {args.workers} sync workers each, "
+            "production settings",
+            "servers": args.servers,
             "cache_and_sessions": "Redis (cached_db sessions)"
             if args.redis_url
             else "local memory cache, database sessions",
@@ -407,8 +465,8 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"\n{report['date']}  {report['machine']['cpu']} ({report['machine']['cores']} cores)  "
         f"{plan['database']}  Django {plan['django']}\n"
-        f"{args.clients} clients, {args.seconds:g} s per page, gunicorn with {args.workers} "
-        f"workers, {'Redis' if args.redis_url else 'no Redis'}; bench user with "
+        f"{args.clients} clients, {args.seconds:g} s per page, {args.servers} x gunicorn with "
+        f"{args.workers} workers, {'Redis' if args.redis_url else 'no Redis'}; bench user with "
         f"{args.attempts} attempts; load average "
         f"{report['machine']['load_average_before']} before, "
         f"{report['machine']['load_average_after']} after\n"

@@ -47,6 +47,7 @@ class BenchData:
     question: Question
     interview: MockInterview  # in progress
     attempt: Attempt  # its open question
+    answered: Attempt  # its first question, answered: the feedback step
 
 
 def _attempt_rows(*, user, questions, count: int, rng: random.Random):
@@ -165,13 +166,15 @@ def _review_cards(*, user, attempts) -> None:
 
 
 def running_interview(*, user, bank):
-    """An untimed interview in progress with its first question open, as the app starts it."""
+    """An untimed interview in progress, as the app runs it: its first question answered
+    (the feedback step), its second open."""
     from questions.models import InterviewMode
-    from questions.services.interviews import attempt_begin, interview_start
+    from questions.services.interviews import attempt_begin, attempt_submit, interview_start
 
     interview = interview_start(user=user, bank=bank, mode=InterviewMode.PRACTICE, count=10)
-    attempt = interview.attempts.order_by("position").first()
-    return interview, attempt_begin(attempt=attempt)
+    first, second = interview.attempts.order_by("position")[:2]
+    answered = attempt_submit(attempt=attempt_begin(attempt=first), text=ANSWER_VOCABULARY)
+    return interview, attempt_begin(attempt=second), answered
 
 
 def seed_user(*, username: str, attempts: int, bank, rng: random.Random) -> BenchData:
@@ -191,9 +194,14 @@ def seed_user(*, username: str, attempts: int, bank, rng: random.Random) -> Benc
     if attempts:
         rows = _attempt_rows(user=user, questions=questions, count=attempts, rng=rng)
         _review_cards(user=user, attempts=rows)
-    interview, attempt = running_interview(user=user, bank=bank)
+    interview, attempt, answered = running_interview(user=user, bank=bank)
     return BenchData(
-        user=user, bank=bank, question=questions[0], interview=interview, attempt=attempt
+        user=user,
+        bank=bank,
+        question=questions[0],
+        interview=interview,
+        attempt=attempt,
+        answered=answered,
     )
 
 

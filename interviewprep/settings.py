@@ -122,6 +122,10 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Signed-in pages cached whole per user (interviewprep/page_cache.py). Off in the unit
+# tests, which look at each page's context and queries; the browser tests turn it on.
+PAGE_CACHE = env_bool("PAGE_CACHE", not TESTING)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -171,6 +171,8 @@ def interview_start(
             _new_attempt(interview=interview, question=question, position=position)
             for position, question in enumerate(questions, start=1)
         )
+        # Every page that shows the running interview (the banner, home) must change.
+        activity_changed(user_id=user.pk)
     return interview
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from interviewprep.page_cache import cached_page
 from questions.models import Bank, Level, Question
 from questions.selectors.bank import BankFilters, bank_facets, questions_for_bank
 from questions.services.interviews import question_seconds
@@ -19,6 +20,7 @@ def _bank_or_404(slug: str) -> Bank:
 
 
 @require_GET
+@cached_page
 def bank_index(request) -> HttpResponse:
     banks = list(Bank.objects.order_by("name"))
     if len(banks) == 1:
@@ -28,6 +30,7 @@ def bank_index(request) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_page
 def bank_detail(request, bank_slug: str) -> HttpResponse:
     bank = _bank_or_404(bank_slug)
     facets = bank_facets(bank=bank)
@@ -85,6 +88,7 @@ def _neighbours(question: Question) -> tuple[Question | None, Question | None]:
 
 
 @require_GET
+@cached_page
 def question_detail(request, bank_slug: str, slug: str) -> HttpResponse:
     preview = request.GET.get("preview") == "1" and request.user.has_perm(
         "questions.change_question"
@@ -108,6 +112,7 @@ def question_detail(request, bank_slug: str, slug: str) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_page
 def question_answer(request, bank_slug: str, slug: str) -> HttpResponse:
     """The model answer: a partial for htmx, otherwise the question page with it revealed."""
     question = _question_or_404(bank_slug, slug)

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from interviewprep.page_cache import cached_page
 from questions.models import Bank
 from questions.selectors.interviews import interview_step, recent_interviews, running_interview
 from questions.selectors.progress_cache import cached_practice_streak
@@ -13,6 +14,7 @@ QUICK_START_QUESTIONS = 3
 
 @require_GET
 @login_not_required
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Landing page for visitors; for a signed-in user, what to do next."""
     banks = list(Bank.objects.order_by("name"))

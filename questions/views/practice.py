@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from interviewprep.page_cache import cached_page
 from questions.interview_forms import PracticeForm
 from questions.models import Bank, InterviewMode, Question, TagKind
 from questions.selectors.bank import level_counts, tags_with_counts
@@ -45,6 +46,7 @@ def _chosen_bank(request: HtmxHttpRequest, banks: list[Bank]) -> Bank:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
+@cached_page
 def practice(request: HtmxHttpRequest) -> HttpResponse:
     """Settings for a new interview; a valid POST starts it and opens its first question."""
     banks = list(Bank.objects.order_by("name"))

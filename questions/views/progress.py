@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from interviewprep.page_cache import cached_page
 from questions.charts import (
     bar_chart,
     line_chart,
@@ -60,6 +61,7 @@ COVERAGE_TICKS = [(0, "0%"), (50, "50%"), (100, "100%")]
 
 
 @require_GET
+@cached_page
 def history(request: HttpRequest) -> HttpResponse:
     """The user's interviews, newest first, with their totals."""
     paginator = Paginator(interviews_for_history(user=request.user), HISTORY_PAGE_SIZE)
@@ -82,6 +84,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def history_questions(request: HttpRequest) -> HttpResponse:
     """Every question the user has practised, each leading to its own history."""
     paginator = Paginator(questions_practised(user=request.user), QUESTIONS_PAGE_SIZE)
@@ -94,6 +97,7 @@ def history_questions(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def question_history(request: HttpRequest, question_id: int) -> HttpResponse:
     """Every answer the user gave to one question, oldest first, beside the model answer
     as it was at the time."""
@@ -186,6 +190,7 @@ def _forecast_label(forecast: ReviewForecast) -> str:
 
 
 @require_GET
+@cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     """How far the user is and what to study next. The aggregates over the user's whole
     history come from the cache until the user's practice changes; the review queue is

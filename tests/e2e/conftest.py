@@ -19,6 +19,12 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture(autouse=True)
+def _pages_cached_as_in_production(settings):
+    """The journeys run with signed-in pages cached, as a production server serves them."""
+    settings.PAGE_CACHE = True
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:

@@ -157,11 +157,11 @@ def test_the_bench_measures_a_bare_view_first():
     assert [page for page in PAGES if page.baseline] == [PAGES[0]]
 
 
-def test_a_smoke_run_of_the_whole_bench_succeeds(tmp_path):
+def test_a_smoke_run_of_the_whole_bench_on_two_app_servers_succeeds(tmp_path):
     output = tmp_path / "latest.json"
 
     result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--smoke", "--output", str(output)],
+        [sys.executable, "-m", "bench.run", "--smoke", "--servers", "2", "--output", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -178,5 +178,28 @@ def test_a_smoke_run_of_the_whole_bench_succeeds(tmp_path):
         assert row["p95_ms"] > 0
         assert row["queries"]["many_attempts"] >= 0
     assert report["setup"]["smoke"] is True
+    assert report["setup"]["servers"] == 2
     assert report["setup"]["database"].startswith("SQLite")
     assert "bare view (healthz)" in result.stdout
+    assert (tmp_path / "gunicorn.log").read_text().count("== gunicorn ") == 2
+
+
+def test_a_smoke_profile_names_the_stages_of_every_page(tmp_path):
+    output = tmp_path / "latest.json"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--smoke", "--profile", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    profile = json.loads((tmp_path / "profile.json").read_text())
+    assert [row["name"] for row in profile["pages"]] == [page.name for page in PAGES]
+    for row in profile["pages"]:
+        assert row["status"] == 200, row
+        assert row["median_ms"] > 0
+    assert "template rendering" in result.stdout
