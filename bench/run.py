@@ -88,6 +88,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "its time goes (bench/profile.py)",
     )
     parser.add_argument(
+        "--crowd",
+        metavar="USERS:ATTEMPTS",
+        help="before the bench users, seed USERS other users sharing ATTEMPTS attempts "
+        "(bench/crowd.py; PostgreSQL), e.g. 10000:1000000",
+    )
+    parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="keep the bench database of the previous run (its bank and crowd) and seed "
+        "only the bench users again, with --attempts",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="keep the bench database, Redis and data of the previous run (its plan is in "
@@ -208,6 +220,23 @@ def seed(env: dict[str, str], *, attempts: int, bank: str, clients: int) -> dict
     )
     if result.returncode != 0:
         raise SystemExit(f"bench: seeding failed:\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def seed_crowd(env: dict[str, str], spec: str, *, bank: str) -> dict:
+    users, _, attempts = spec.partition(":")
+    log(f"seeding a crowd of {users} users with {attempts} attempts")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.crowd", "--users", users, "--attempts", attempts]
+        + ["--bank", bank],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit("bench: seeding the crowd failed")
     return json.loads(result.stdout)
 
 
@@ -337,7 +366,8 @@ def run(args: argparse.Namespace) -> int:
     plan_path = Path(args.output).with_name("plan.json")
     if args.reuse and not plan_path.is_file():
         raise SystemExit(f"bench: --reuse needs the plan of a previous run, {plan_path}")
-    if not args.smoke and not args.reuse:
+    keep = args.reuse or args.keep_data
+    if not args.smoke and not keep:
         recreate_postgres_database(args.database_url)
     if args.redis_url and not args.reuse:
         empty_redis(args.redis_url)
@@ -361,9 +391,13 @@ def run(args: argparse.Namespace) -> int:
             log(f"reusing the bench data of {plan_path}")
             plan = json.loads(plan_path.read_text())
         else:
-            log(f"preparing {urlsplit(database_url).scheme} database, static files and bank")
-            manage(env, "migrate", "--noinput")
-            manage(env, "import_questions", str(bank_file))
+            if not args.keep_data:
+                log(f"preparing {urlsplit(database_url).scheme} database and bank")
+                manage(env, "migrate", "--noinput")
+                manage(env, "import_questions", str(bank_file))
+                if args.crowd:
+                    crowd = seed_crowd(env, args.crowd, bank=args.bank)
+                    log(f"crowd: {json.dumps(crowd)}")
             log(f"seeding a user with {args.attempts} attempts")
             plan = seed(env, attempts=args.attempts, bank=args.bank, clients=args.clients)
             plan_path.parent.mkdir(parents=True, exist_ok=True)
