@@ -17,9 +17,13 @@ A change therefore never shows a stale page: the write raises a version that is 
 the key, in the database, which every worker and app server reads. A cached page is
 served with the response's own CSP nonce in place of the one it was rendered with.
 
+Visitors' pages (the landing page) are cached the same way, under one key for all
+visitors without a CSRF cookie, as long as the page carries no CSRF token.
+
 Nothing is cached or served from the cache for a request with messages waiting to be
-shown, without a CSRF cookie, or whose rendering changed the session or set a cookie
-other than the CSRF one.
+shown or a signed-in request without a CSRF cookie, and nothing is stored whose
+rendering changed the session, set a cookie other than the CSRF one, or made a CSRF
+token for a browser that had none.
 """
 
 from __future__ import annotations
@@ -60,6 +64,8 @@ def content_stamp() -> str:
 
 
 def user_digest(user) -> str:
+    if not user.is_authenticated:
+        return "visitor"
     values = [
         f"{field.attname}={getattr(user, field.attname)!r}"
         for field in user._meta.concrete_fields
@@ -79,23 +85,26 @@ def page_key(request: HttpRequest, *, now: float | None = None) -> str:
         str(minute),
     ]
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
-    return f"page{KEY_VERSION}:{request.user.pk}:{digest}"
+    return f"page{KEY_VERSION}:{request.user.pk or 'visitor'}:{digest}"
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
+    """A GET without messages to show, by a visitor or by a user whose browser has its
+    CSRF cookie (so the tokens of a cached page are ones it accepts)."""
     return (
         settings.PAGE_CACHE
         and request.method == "GET"
-        and request.user.is_authenticated
-        and bool(request.META.get("CSRF_COOKIE"))
+        and (not request.user.is_authenticated or bool(request.META.get("CSRF_COOKIE")))
         and not len(messages.get_messages(request))
     )
 
 
-def _entry(request: HttpRequest, response: HttpResponse) -> dict | None:
+def _entry(request: HttpRequest, response: HttpResponse, *, had_cookie: bool) -> dict | None:
     """What replays ``response``, or None when it cannot be replayed to anyone else."""
     if response.status_code != 200 or response.streaming:
         return None
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not had_cookie:
+        return None  # tokens made for this browser alone
     if getattr(request, "session", None) is not None and request.session.modified:
         return None
     if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
@@ -128,6 +137,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
+        had_cookie = bool(request.META.get("CSRF_COOKIE"))
         key = page_key(request)
         entry = cache.get(key)
         if entry is not None:
@@ -135,7 +145,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response = view(request, *args, **kwargs)
 
         def store(response: HttpResponse) -> None:
-            if (entry := _entry(request, response)) is not None:
+            if (entry := _entry(request, response, had_cookie=had_cookie)) is not None:
                 cache.set(key, entry, TIMEOUT)
 
         if getattr(response, "is_rendered", True):

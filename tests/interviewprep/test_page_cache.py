@@ -210,14 +210,30 @@ def test_another_user_never_gets_the_page_of_the_first(browser, user, bank, ques
     assert "alice" not in page
 
 
-def test_visitors_and_requests_without_a_csrf_cookie_are_not_cached(client, user, bank, clock):
-    assert client.get(HOME).context is not None
-    assert client.get(HOME).context is not None  # a visitor: never cached
+def test_the_landing_page_is_cached_for_visitors_and_carries_no_token(client, bank, clock):
+    first = client.get(HOME)
+    second = client.get(HOME)
 
-    client.force_login(user)
-    fresh = Client()
-    fresh.force_login(user)
-    assert fresh.get(HOME).context is not None  # no CSRF cookie yet
+    assert first.context is not None and second.context is None
+    assert "Create a free account" in body(second)
+    assert "csrftoken" not in second.cookies
+    assert "csrfmiddlewaretoken" not in body(second) and "X-CSRFToken" not in body(second)
+
+
+def test_a_signed_in_request_without_a_csrf_cookie_is_not_cached(user, bank, clock):
+    for _ in range(2):
+        fresh = Client()
+        fresh.force_login(user)
+        assert fresh.get(HOME).context is not None  # no CSRF cookie yet
+
+
+def test_signing_out_never_shows_the_signed_in_page(browser, user, bank, clock):
+    browser.get(HOME)
+    assert "Welcome" in body(browser.get(HOME))
+
+    browser.post(reverse("accounts:logout"))
+
+    assert "Create a free account" in body(browser.get(HOME))
 
 
 def test_fragments_and_whole_pages_have_their_own_keys(browser, user, bank, clock):

@@ -101,9 +101,12 @@ def test_healthz_carries_the_security_headers(client):
     assert_security_headers(response)
 
 
-def test_the_csrf_cookie_is_not_readable_by_scripts_only_by_the_page_header(client, db):
+def test_the_csrf_cookie_is_not_readable_by_scripts_only_by_the_page_header(client, user):
     response = client.get(reverse("accounts:login"))
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()
 
+    client.force_login(user)
+    response = client.get(reverse("accounts:settings"))
     html = response.content.decode()
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert response.cookies["csrftoken"]["samesite"] == "Lax"
