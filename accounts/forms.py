@@ -12,6 +12,9 @@ from accounts.models import ExtraTime, User
 SECONDS_MIN, SECONDS_MAX = 10, 1800
 QUESTIONS_MIN, QUESTIONS_MAX = 1, 60
 RETENTION_MIN, RETENTION_MAX = Decimal("0.70"), Decimal("0.97")
+USERNAME_TAKEN = (
+    "That username is taken (upper and lower case count as the same). Please choose another."
+)
 
 
 class SignUpForm(auth_forms.UserCreationForm):
@@ -21,7 +24,10 @@ class SignUpForm(auth_forms.UserCreationForm):
     }
     email = forms.EmailField(
         label="Email address",
-        help_text="Only used to send you a password reset link. Nobody else sees it.",
+        help_text=(
+            "We email you a link there to finish signing up, and password reset links if "
+            "you ask for them. Nobody else sees it."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -41,22 +47,36 @@ class SignUpForm(auth_forms.UserCreationForm):
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(
-                "That username is taken (upper and lower case count as the same). "
-                "Please choose another.",
-                code="unique",
-            )
+            raise forms.ValidationError(USERNAME_TAKEN, code="unique")
         return username
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. "
-                "Log in, or reset your password if you have forgotten it.",
-                code="unique",
-            )
-        return email
+        # Whether the address already has an account is not said here: sign-up answers
+        # the same either way and emails the address (accounts.services.signup_begin).
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # Nor by the model's unique constraint on the address.
+        return super()._get_validation_exclusions() | {"email"}
+
+
+class SignupConfirmForm(forms.Form):
+    """The username of an account whose sign-up link was opened (it may have been taken
+    since the sign-up form was sent)."""
+
+    username = auth_forms.UsernameField(
+        label="Username",
+        max_length=150,
+        validators=[User.username_validator],
+        help_text=SignUpForm.Meta.help_texts["username"],
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(USERNAME_TAKEN, code="unique")
+        return username
 
 
 class LoginForm(auth_forms.AuthenticationForm):

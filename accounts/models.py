@@ -1,3 +1,4 @@
+import hashlib
 import zoneinfo
 from decimal import Decimal
 
@@ -5,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone as django_timezone
 
 
 class ExtraTime(models.TextChoices):
@@ -116,3 +118,26 @@ class User(AbstractUser):
             return zoneinfo.ZoneInfo(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
+
+
+class PendingSignup(models.Model):
+    """A sign-up waiting for its owner to open the link emailed to the address.
+
+    No account exists (and no username is held) until the link is opened, so sign-up
+    answers the same whether or not the address already has an account. Only a digest
+    of the link's key is stored.
+    """
+
+    key_digest = models.CharField(max_length=64, unique=True)
+    username = models.CharField(max_length=150)
+    email = models.EmailField()
+    password = models.CharField(max_length=128, help_text="Hashed, as on User.")
+    created = models.DateTimeField(default=django_timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Pending sign-up of {self.username}"
+
+    @staticmethod
+    def digest(key: str) -> str:
+        """What is stored of a link's key."""
+        return hashlib.sha256(key.encode()).hexdigest()

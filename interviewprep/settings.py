@@ -158,6 +158,16 @@ AXES_RESET_ON_SUCCESS = True
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "interviewprep.client_ip.client_ip"
 
+# Email sent by sign-up and password reset (accounts/rate_limits.py): requests allowed per
+# client address and per email address in each window; more answer 429 and send nothing.
+ACCOUNT_EMAIL_WINDOW_MINUTES = env_int("ACCOUNT_EMAIL_WINDOW_MINUTES", 60)
+SIGNUP_LIMIT_PER_IP = env_int("SIGNUP_LIMIT_PER_IP", 20)
+SIGNUP_LIMIT_PER_ADDRESS = env_int("SIGNUP_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+# How long the link that finishes a sign-up works.
+SIGNUP_CONFIRM_TIMEOUT = 60 * 60 * 24 * 3
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

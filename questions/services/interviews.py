@@ -1,11 +1,14 @@
 """Running a mock interview: start it, show questions, take answers, time out, rate, finish.
 
 The server is the authority on time. A question's deadline is stored the first time the
-question is shown and never moves. An answer that arrives after its deadline is still
-stored, marked timed out. When nothing arrives, ``interview_settle`` (called before
-anything else of an interview is read or written) records the last autosaved draft as
-the timed-out answer once the deadline and a short grace period have passed. The grace
-leaves time for the answer the page sends by itself when its countdown ends.
+question is shown and never moves. Text that arrives within a short grace after the
+deadline (``GRACE``: the answer the page sends by itself when its countdown ends, a last
+autosave) is still taken, and the answer is marked timed out. Once the grace has passed
+the question is closed: ``interview_settle`` (called before anything else of an
+interview is read or written), and every write that finds the question still open,
+records the last draft saved before then as the timed-out answer, and text that arrives
+later is refused with ``TimeWasUp``. Feedback and the model answer show only once an
+answer is recorded, so no text written after seeing them can count.
 
 Every write locks the attempt row and checks its state first, so a double click, a
 resent request or a second tab changes nothing that is already recorded.
@@ -73,6 +76,17 @@ class EmptyAnswer(AnswerRejected):
 
 class AttemptNotOpen(Exception):
     """The attempt is not the question being answered now (not shown yet, or finished)."""
+
+
+class TimeWasUp(Exception):
+    """Text that arrived after the deadline and its grace: not taken.
+
+    ``attempt`` is the timed-out attempt, with the answer recorded when time was up.
+    """
+
+    def __init__(self, attempt: Attempt) -> None:
+        self.attempt = attempt
+        super().__init__(f"Attempt {attempt.pk}: time was up at {attempt.deadline:%H:%M:%S}.")
 
 
 class InterviewInProgress(Exception):
@@ -320,10 +334,15 @@ def _settle(*, interview: MockInterview, now: datetime | None) -> list[Attempt]:
             attempt = Attempt.objects.select_for_update().get(pk=pk)
             if attempt.status != AttemptStatus.PENDING:
                 continue
-            _record_answer(attempt, text=attempt.draft, now=now, timed_out=True)
+            _time_out(attempt, now=now)
         review_attempt(attempt=attempt)
         settled.append(attempt)
     return settled
+
+
+def _past_grace(attempt: Attempt, now: datetime) -> bool:
+    """Whether the deadline and its grace had passed at ``now``: the question is closed."""
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
 # --- answers --------------------------------------------------------------------------
@@ -362,9 +381,32 @@ def _record_answer(attempt: Attempt, *, text: str, now: datetime, timed_out: boo
     )
 
 
-def _late_text(attempt: Attempt, text: str) -> bool:
-    """Store text that arrives for a timed-out answer not yet rated; True if it changed."""
-    if attempt.status != AttemptStatus.TIMED_OUT or attempt.rated is not None:
+def _time_out(attempt: Attempt, *, now: datetime) -> None:
+    """Close an open question whose grace has passed: its last draft is the answer."""
+    _record_answer(attempt, text=attempt.draft, now=now, timed_out=True)
+
+
+def _takes_late_text(attempt: Attempt, now: datetime) -> bool:
+    """Whether a timed-out answer still takes text that reached the server at ``now``.
+
+    Only text that arrived within the grace, for an answer recorded from the draft after
+    the grace (by the settling of another request that got the row lock first): that
+    answer was recorded, and its feedback shown, after the text was sent. An answer the
+    user submitted themselves, or one already rated, never changes.
+    """
+    return (
+        attempt.status == AttemptStatus.TIMED_OUT
+        and attempt.rated is None
+        and attempt.deadline is not None
+        and attempt.submitted is not None
+        and not _past_grace(attempt, now)
+        and _past_grace(attempt, attempt.submitted)
+    )
+
+
+def _late_text(attempt: Attempt, text: str, *, now: datetime) -> bool:
+    """Store text that arrived in time for an answer settled meanwhile; True if it changed."""
+    if not _takes_late_text(attempt, now) or len(text) > MAX_ANSWER_LENGTH:
         return False
     if not text.strip() or text == attempt.answer:
         return False
@@ -372,6 +414,13 @@ def _late_text(attempt: Attempt, text: str) -> bool:
     _score(attempt, text)
     attempt.save(update_fields=["answer", "draft", "coverage", "covered_points"])
     return True
+
+
+def _refuse_if_too_late(attempt: Attempt, text: str, *, now: datetime) -> None:
+    """Raise ``TimeWasUp`` when ``text``, sent after the grace, differs from the answer
+    recorded for the timed-out ``attempt`` (the same text again is no news)."""
+    if attempt.timed_out and _past_grace(attempt, now) and text != attempt.answer:
+        raise TimeWasUp(attempt)
 
 
 def _record_skip(attempt: Attempt, *, now: datetime) -> None:
@@ -387,80 +436,101 @@ def _locked(attempt: Attempt) -> Attempt:
     return Attempt.objects.select_for_update().get(pk=attempt.pk)
 
 
+def _after_write(attempt: Attempt, *, closed: bool, changed: bool) -> None:
+    """Outside the row lock: review a question just closed, note the change of activity."""
+    if closed:
+        review_attempt(attempt=attempt)
+    if closed or changed:
+        activity_changed(user_id=attempt.owner_id)
+
+
 def attempt_save_draft(*, attempt: Attempt, text: str, now: datetime | None = None) -> bool:
     """Autosave the text being typed; True when it was stored.
 
-    An open question keeps it as its draft, even past the deadline (the answer is then
-    recorded as timed out with it). A timed-out answer not yet rated takes newer text
-    too. Anything else is left as it is. Raises ``AnswerTooLong`` (the stored draft stays).
+    An open question keeps it as its draft, also within the grace after the deadline.
+    After the grace the question is closed instead, with the draft stored before then as
+    its timed-out answer, and ``TimeWasUp`` is raised when ``text`` differs from it.
+    Text that arrived within the grace for an answer settled meanwhile replaces it (see
+    ``_takes_late_text``). Anything else is left as it is. Raises ``AnswerTooLong`` (the
+    stored draft stays).
     """
-    _check_length(text)
     now = now or timezone.now()
-    late = False
+    closed = late = False
     with transaction.atomic():
         locked = _locked(attempt)
-        if locked.is_open:
+        if locked.is_open and _past_grace(locked, now):
+            _time_out(locked, now=now)
+            stored = False
+            closed = True
+        elif locked.is_open:
+            _check_length(text)
             if locked.draft != text:
                 locked.draft = text
                 locked.draft_saved = now
                 locked.save(update_fields=["draft", "draft_saved"])
             stored = True
         else:
-            stored = late = _late_text(locked, text)
-    if late:
-        activity_changed(user_id=locked.owner_id)
+            stored = late = _late_text(locked, text, now=now)
+    _after_write(locked, closed=closed, changed=late)
+    if not stored:
+        _refuse_if_too_late(locked, text, now=now)
     return stored
 
 
 def attempt_submit(*, attempt: Attempt, text: str, now: datetime | None = None) -> Attempt:
     """Record the answer to an open question and score it.
 
-    At or after the deadline the answer is still stored, marked timed out. Submitting a
-    question already answered changes nothing (a timed-out answer not yet rated takes the
-    newer text). For an open question raises ``AnswerTooLong`` or ``EmptyAnswer`` (an
-    empty answer in time); ``AttemptNotOpen`` for a question not shown yet.
+    At the deadline or within the grace after it the answer is still stored, marked timed
+    out. After the grace the question is closed with its last draft instead, and
+    ``TimeWasUp`` is raised when ``text`` differs from it. Submitting a question already
+    answered changes nothing (but see ``_takes_late_text``). For an open question raises
+    ``AnswerTooLong`` or ``EmptyAnswer`` (an empty answer in time); ``AttemptNotOpen``
+    for a question not shown yet.
     """
     now = now or timezone.now()
-    changed = False
+    recorded = changed = False
     with transaction.atomic():
         locked = _locked(attempt)
         if locked.status == AttemptStatus.PENDING:
             if locked.started is None:
                 raise AttemptNotOpen
-            _check_length(text)
-            late = locked.deadline is not None and now >= locked.deadline
-            if not late and not text.strip():
-                raise EmptyAnswer
-            _record_answer(locked, text=text, now=now, timed_out=late)
-            changed = True
-        elif len(text) <= MAX_ANSWER_LENGTH:
-            changed = _late_text(locked, text)
-    if locked.timed_out:
-        review_attempt(attempt=locked)
-    if changed:
-        activity_changed(user_id=locked.owner_id)
+            if _past_grace(locked, now):
+                _time_out(locked, now=now)
+            else:
+                _check_length(text)
+                late = locked.deadline is not None and now >= locked.deadline
+                if not late and not text.strip():
+                    raise EmptyAnswer
+                _record_answer(locked, text=text, now=now, timed_out=late)
+            recorded = True
+        else:
+            changed = _late_text(locked, text, now=now)
+    # An answer in time is reviewed when it is rated; a timed-out one counts as Again now.
+    _after_write(locked, closed=recorded and locked.timed_out, changed=recorded or changed)
+    _refuse_if_too_late(locked, text, now=now)
     return locked
 
 
 def attempt_skip(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Skip an open question. Its draft is kept; the answer stays empty.
 
-    Skipping a question already finished changes nothing; one not shown yet raises
-    ``AttemptNotOpen``.
+    After the deadline's grace the question is recorded as timed out with its draft
+    instead. Skipping a question already finished changes nothing; one not shown yet
+    raises ``AttemptNotOpen``.
     """
     now = now or timezone.now()
+    closed = False
     with transaction.atomic():
         locked = _locked(attempt)
         if locked.status == AttemptStatus.PENDING:
             if locked.started is None:
                 raise AttemptNotOpen
-            _record_skip(locked, now=now)
-            skipped = True
-        else:
-            skipped = False
-    if skipped:
-        review_attempt(attempt=locked)
-        activity_changed(user_id=locked.owner_id)
+            if _past_grace(locked, now):
+                _time_out(locked, now=now)
+            else:
+                _record_skip(locked, now=now)
+            closed = True
+    _after_write(locked, closed=closed, changed=False)
     return locked
 
 

@@ -2,8 +2,9 @@
 
 Every view answers 404 for another user's interview, settles the interview first (time
 that ran out meanwhile is recorded) and, once the interview is over, sends any POST to
-its summary without changing anything. With htmx the steps swap in place; without
-JavaScript the same forms post and redirect.
+its summary without changing anything. Text that arrives after a question's time (and
+its grace) was up is not taken: the user is told so and shown what was recorded. With
+htmx the steps swap in place; without JavaScript the same forms post and redirect.
 """
 
 import math
@@ -35,6 +36,7 @@ from questions.services.interviews import (
     AnswerTooLong,
     AttemptNotOpen,
     NoQuestionsMatch,
+    TimeWasUp,
     attempt_begin,
     attempt_rate,
     attempt_save_draft,
@@ -69,6 +71,15 @@ def _interview_or_404(request: HtmxHttpRequest, pk: int) -> MockInterview:
     )
     interview_settle(interview=interview)
     return interview
+
+
+def _time_was_up(request: HtmxHttpRequest, refused: TimeWasUp) -> str:
+    """What the user is told when text arrived too late, the deadline in their time zone."""
+    deadline = refused.attempt.deadline.astimezone(request.user.tzinfo)
+    return (
+        f"Time was up at {deadline:%H:%M}; your answer as it stood then was recorded. "
+        "Text sent after that does not count."
+    )
 
 
 def _attempt_or_404(request: HtmxHttpRequest, interview: MockInterview, position: int) -> Attempt:
@@ -112,6 +123,7 @@ def _render_step(
     error: str = "",
     rating_form: RatingForm | None = None,
     reveal: bool = False,
+    notice: str = "",
 ) -> HttpResponse:
     """The question or feedback step: the whole page, or just the step for htmx."""
     attempt = step.attempt
@@ -121,6 +133,7 @@ def _render_step(
         "attempt": attempt,
         "total": interview.question_count,
         "last": attempt.position >= interview.question_count,
+        "notice": notice,
     }
     if context["last"] and (url := return_url(request, interview)):
         context["return_name"] = return_name(url)
@@ -203,15 +216,22 @@ def _finished(request: HtmxHttpRequest, interview: MockInterview) -> HttpRespons
     return _go(request, url)
 
 
-def _next_step(request: HtmxHttpRequest, interview: MockInterview) -> HttpResponse:
-    """After an answer, a skip or a rating: the next step, or the summary when done."""
+def _next_step(
+    request: HtmxHttpRequest, interview: MockInterview, notice: str = ""
+) -> HttpResponse:
+    """After an answer, a skip or a rating: the next step, or the summary when done.
+
+    A ``notice`` is shown on that step (or, on a full page, as a message).
+    """
+    step = interview_step(interview=interview) if request.htmx else None
+    if step is not None:
+        return _render_step(request, interview, step, notice=notice)
+    if notice:
+        messages.warning(request, notice)
     if not request.htmx:
         return redirect(interview)
-    step = interview_step(interview=interview)
-    if step is None:
-        interview_complete(interview=interview)
-        return _finished(request, interview)
-    return _render_step(request, interview, step)
+    interview_complete(interview=interview)
+    return _finished(request, interview)
 
 
 @require_GET
@@ -246,6 +266,7 @@ def attempt_submit_view(
 ) -> HttpResponse:
     """Submit an answer (also sent by the page itself when time runs out)."""
     text = _answer_text(request)
+    notice = ""
     try:
         attempt = attempt_submit(attempt=attempt, text=text)
     except AnswerRejected as rejected:
@@ -253,8 +274,13 @@ def attempt_submit_view(
         return _render_step(request, interview, step, answer_text=text, error=str(rejected))
     except AttemptNotOpen:
         return _go(request, interview.get_absolute_url())
+    except TimeWasUp as refused:
+        attempt, notice = refused.attempt, _time_was_up(request, refused)
     if request.htmx:
-        return _render_step(request, interview, Step(kind=StepKind.FEEDBACK, attempt=attempt))
+        step = Step(kind=StepKind.FEEDBACK, attempt=attempt)
+        return _render_step(request, interview, step, notice=notice)
+    if notice:
+        messages.warning(request, notice)
     return redirect(attempt)
 
 
@@ -281,6 +307,10 @@ def attempt_draft(
         return _render_step(
             request, interview, step, answer_text=text, error=str(too_long), reveal=reveal
         )
+    except TimeWasUp as refused:
+        # The question closed with what was saved in time: its feedback says what that was.
+        messages.warning(request, _time_was_up(request, refused))
+        return _go(request, interview.get_absolute_url())
     if request.htmx:
         if not stored:
             # The question closed meanwhile (time ran out, or another tab answered it).
@@ -298,13 +328,20 @@ def attempt_draft(
 def attempt_skip_view(
     request: HtmxHttpRequest, interview: MockInterview, attempt: Attempt
 ) -> HttpResponse:
-    """Move on without answering; the text typed so far is kept as the draft."""
+    """Move on without answering; the text typed so far is kept as the draft.
+
+    After the time and its grace the question is recorded as timed out instead.
+    """
     text = _answer_text(request)
+    notice = ""
     with suppress(AttemptNotOpen):  # not shown yet: the next step says where things are
         if text and len(text) <= MAX_ANSWER_LENGTH:
-            attempt_save_draft(attempt=attempt, text=text)
+            try:
+                attempt_save_draft(attempt=attempt, text=text)
+            except TimeWasUp as refused:
+                notice = _time_was_up(request, refused)
         attempt_skip(attempt=attempt)
-    return _next_step(request, interview)
+    return _next_step(request, interview, notice)
 
 
 @require_POST
@@ -356,6 +393,8 @@ def interview_end_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 attempt_save_draft(attempt=step.attempt, text=text)
             except AnswerTooLong as too_long:
                 return _render_step(request, interview, step, answer_text=text, error=str(too_long))
+            except TimeWasUp as refused:
+                messages.warning(request, _time_was_up(request, refused))
         interview_end(interview=interview)
     return _go(request, interview.get_summary_url())
 

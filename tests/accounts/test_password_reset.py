@@ -1,7 +1,11 @@
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD
 
@@ -123,3 +127,52 @@ def test_setting_a_new_password_ends_a_lockout(client, user, mailoutbox):
 
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
+
+
+@override_settings(PASSWORD_RESET_LIMIT_PER_ADDRESS=3, PASSWORD_RESET_LIMIT_PER_IP=100)
+def test_it_limits_the_emails_to_one_address(client, user, mailoutbox):
+    answers = [client.post(URL, {"email": "alice@example.com"}) for _ in range(16)]
+
+    assert [a.status_code for a in answers] == [302] * 3 + [429] * 13
+    assert len(mailoutbox) == 3
+    refused = answers[-1].content.decode()
+    assert "Too many requests" in refused
+    assert "Try again in" in refused
+    assert 0 < int(answers[-1]["Retry-After"]) <= 3600
+
+
+@pytest.mark.django_db
+@override_settings(PASSWORD_RESET_LIMIT_PER_ADDRESS=3, PASSWORD_RESET_LIMIT_PER_IP=100)
+def test_the_limit_does_not_tell_which_addresses_have_accounts(client, user, mailoutbox):
+    known = [client.post(URL, {"email": "alice@example.com"}).status_code for _ in range(4)]
+    unknown = [client.post(URL, {"email": "nobody@example.com"}).status_code for _ in range(4)]
+
+    assert known == unknown == [302, 302, 302, 429]
+
+
+@override_settings(PASSWORD_RESET_LIMIT_PER_ADDRESS=100, PASSWORD_RESET_LIMIT_PER_IP=2)
+def test_it_limits_the_requests_from_one_client_address(client, user, other_user, mailoutbox):
+    codes = [
+        client.post(URL, {"email": email}).status_code
+        for email in ("alice@example.com", "nobody@example.com", "bob@example.com")
+    ]
+    elsewhere = client.post(URL, {"email": "bob@example.com"}, REMOTE_ADDR="203.0.113.9")
+
+    assert codes == [302, 302, 429]
+    assert elsewhere.status_code == 302
+    assert [m.to for m in mailoutbox] == [["alice@example.com"], ["bob@example.com"]]
+
+
+@override_settings(PASSWORD_RESET_LIMIT_PER_ADDRESS=1, PASSWORD_RESET_LIMIT_PER_IP=100)
+def test_the_limit_starts_again_in_the_next_window(client, user, mailoutbox):
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        first = client.post(URL, {"email": "alice@example.com"}).status_code
+        second = client.post(URL, {"email": "alice@example.com"})
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        later = client.post(URL, {"email": "alice@example.com"}).status_code
+
+    assert (first, second.status_code, later) == (302, 429, 302)
+    assert second["Retry-After"] == str(55 * 60)
+    assert "Try again in 55 minutes." in second.content.decode()
+    assert len(mailoutbox) == 2

@@ -1,4 +1,5 @@
-"""Accounts in a real browser: sign up, settings, log out and in, lockout, deletion."""
+"""Accounts in a real browser: sign up (through the emailed link), settings, log out and in,
+lockout, deletion."""
 
 import re
 from pathlib import Path
@@ -17,10 +18,13 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 NEW_PASSWORD = "a-long-and-unusual-passphrase-7"
 
 
-def _sign_up(page, live_server, username: str) -> None:
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/signup/confirm/[^\s]+/)")
+
+
+def _sign_up(page, live_server, username: str, email: str = "") -> None:
     page.goto(f"{live_server.url}/accounts/signup/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Email address").fill(f"{username}@example.com")
+    page.get_by_label("Email address").fill(email or f"{username}@example.com")
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create account").click()
@@ -54,8 +58,15 @@ def lockout_page(context):
     assert not errors, f"browser errors: {errors}"
 
 
-def test_a_new_user_signs_up_sets_preferences_logs_out_and_back_in(page, live_server):
+def test_a_new_user_signs_up_sets_preferences_logs_out_and_back_in(page, live_server, mailoutbox):
     _sign_up(page, live_server, "dana")
+
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    [message] = mailoutbox
+    assert message.to == ["dana@example.com"]
+    page.goto(live_server.url + CONFIRM_LINK.search(message.body).group(1))
+    expect(page.get_by_label("Username")).to_have_value("dana")
+    page.get_by_role("button", name="Create my account").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_text("Welcome, dana! Your account is ready.")).to_be_visible()
@@ -84,6 +95,20 @@ def test_a_new_user_signs_up_sets_preferences_logs_out_and_back_in(page, live_se
 
     login(page, live_server, "dana", NEW_PASSWORD)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_signing_up_with_a_taken_address_looks_the_same_and_tells_its_owner(
+    page, live_server, user, mailoutbox
+):
+    _sign_up(page, live_server, "mallory", email="ALICE@example.com")
+
+    expect(page).to_have_url(f"{live_server.url}/accounts/signup/sent/")
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("already exists")).to_have_count(0)
+    [message] = mailoutbox
+    assert message.to == ["alice@example.com"]
+    assert "Your username: alice" in message.body
+    assert not get_user_model().objects.filter(username="mallory").exists()
 
 
 def test_settings_errors_are_explained_and_input_kept(page, live_server, user):

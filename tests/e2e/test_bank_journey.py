@@ -55,13 +55,22 @@ def _filter_panel_toggle(page):
     return page.locator("summary", has_text="Level and topics")
 
 
-def test_a_new_user_signs_up_and_browses_searches_and_filters_the_bank(page, live_server, aws_bank):
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/signup/confirm/[^\s]+/)")
+
+
+def test_a_new_user_signs_up_and_browses_searches_and_filters_the_bank(
+    page, live_server, aws_bank, mailoutbox
+):
     page.goto(f"{live_server.url}/accounts/signup/")
     page.get_by_label("Username").fill("erin")
     page.get_by_label("Email address").fill("erin@example.com")
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    [message] = mailoutbox
+    page.goto(live_server.url + CONFIRM_LINK.search(message.body).group(1))
+    page.get_by_role("button", name="Create my account").click()
     expect(page).to_have_url(f"{live_server.url}/")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Bank").click()

@@ -5,6 +5,7 @@ own database connection) and checks that exactly one of them took effect.
 """
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -98,6 +99,32 @@ def test_concurrent_late_submits_review_the_card_once(user, interview):
 
     attempt.refresh_from_db()
     assert (attempt.status, attempt.answer) == (AttemptStatus.TIMED_OUT, "Regions")
+    assert ReviewCard.objects.get(owner=user, question=attempt.question).reviews == 1
+
+
+def test_concurrent_submits_after_the_grace_all_keep_the_draft(user, interview):
+    attempt = interview.attempts.get(position=1)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=attempt.started - timedelta(minutes=1), draft="Regions"
+    )
+    submit = url("attempt_submit", interview, 1)
+
+    responses = race(
+        user,
+        [
+            lambda c, n=n: c.post(submit, {"answer": f"Late answer {n}"}, **HX)
+            for n in range(THREADS)
+        ],
+    )
+
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.answer, attempt.draft) == (
+        AttemptStatus.TIMED_OUT,
+        "Regions",
+        "Regions",
+    )
+    assert all(r.status_code == 200 for r in responses)
+    assert all("your answer as it stood then was recorded" in r.content.decode() for r in responses)
     assert ReviewCard.objects.get(owner=user, question=attempt.question).reviews == 1
 
 

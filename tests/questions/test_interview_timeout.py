@@ -90,7 +90,19 @@ def test_an_answer_in_time_is_not_timed_out(client_logged_in, interview):
     assert attempt.seconds_used == 60
 
 
-def test_an_answer_arriving_long_after_the_deadline_is_still_stored(client_logged_in, interview):
+def test_an_answer_arriving_within_the_grace_is_stored(client_logged_in, interview):
+    with at(0):
+        client_logged_in.get(interview.get_absolute_url())
+        client_logged_in.post(url("attempt_draft", interview, 1), {"answer": "early draft"}, **HX)
+    with at(60 + GRACE.total_seconds()):
+        client_logged_in.post(url("attempt_submit", interview, 1), {"answer": "the full answer"})
+
+    attempt = interview.attempts.get(position=1)
+    assert attempt.status == AttemptStatus.TIMED_OUT
+    assert attempt.answer == "the full answer"
+
+
+def test_an_answer_arriving_after_the_grace_leaves_the_draft_recorded(client_logged_in, interview):
     with at(0):
         client_logged_in.get(interview.get_absolute_url())
         client_logged_in.post(url("attempt_draft", interview, 1), {"answer": "early draft"}, **HX)
@@ -99,7 +111,7 @@ def test_an_answer_arriving_long_after_the_deadline_is_still_stored(client_logge
 
     attempt = interview.attempts.get(position=1)
     assert attempt.status == AttemptStatus.TIMED_OUT
-    assert attempt.answer == "the full answer"
+    assert attempt.answer == "early draft"
 
 
 def test_nothing_is_settled_within_the_grace_period(interview):
@@ -166,7 +178,7 @@ def test_every_interview_view_settles_expired_questions_first(
     assert attempt.answer == "Regions"
 
 
-def test_a_late_answer_after_settling_replaces_the_draft_until_rated(client_logged_in, interview):
+def test_a_late_answer_after_settling_does_not_replace_the_draft(client_logged_in, interview):
     with at(0):
         client_logged_in.get(interview.get_absolute_url())
         client_logged_in.post(url("attempt_draft", interview, 1), {"answer": "Regions"}, **HX)
@@ -178,8 +190,8 @@ def test_a_late_answer_after_settling_replaces_the_draft_until_rated(client_logg
 
     attempt = interview.attempts.get(position=1)
     assert attempt.status == AttemptStatus.TIMED_OUT
-    assert attempt.answer == STRONG_ANSWER
-    assert attempt.coverage == 100
+    assert attempt.answer == "Regions"
+    assert attempt.coverage == 50
 
 
 def test_closing_the_browser_and_coming_back_resumes_where_it_was(user, bank, interview):
