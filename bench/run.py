@@ -250,6 +250,8 @@ def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log_path: Pa
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             "--forwarded-allow-ips=127.0.0.1",
+            # Masters running side by side would share one control socket path.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,

@@ -67,6 +67,9 @@ PARTLY = 0.25  # a missed point with this credit or more shows as partly covered
 CLAIM_FLOOR, CLAIM_FULL = 0.0, 0.85
 _CLAIM_EXP = 0.5
 TERM_FLOOR, TERM_FULL = 0.50, 0.85
+# Raise whenever a change here or in what it calls changes any score: cached results
+# (questions/templatetags/interview_format.py) are keyed by it.
+SCORING_VERSION = 1
 _ALIGNMENT_WEIGHT = 0.75
 _POWER = 2  # the alignment's power mean (quadratic)
 WORD_BASELINE = 0.15  # the similarity of unrelated words, taken off every word similarity

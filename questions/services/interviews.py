@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,7 +36,7 @@ from questions.models import (
     Question,
     SelfRating,
 )
-from questions.scoring import score_answer
+from questions.scoring_cache import scored
 from questions.selectors.interviews import (
     expired_attempt_ids,
     interview_step,
@@ -354,11 +355,12 @@ def _check_length(text: str) -> None:
 
 
 def _score(attempt: Attempt, text: str) -> None:
-    coverage = score_answer(
+    coverage = scored(
         text, attempt.talking_points, prompt=attempt.prompt, model_answer=attempt.model_answer
     )
     attempt.coverage = coverage.score
     attempt.covered_points = list(coverage.covered)
+    attempt._answer_coverage = coverage  # the feedback shown next marks the same answer
 
 
 def _record_answer(attempt: Attempt, *, text: str, now: datetime, timed_out: bool) -> None:
@@ -442,6 +444,34 @@ def _after_write(attempt: Attempt, *, closed: bool, changed: bool) -> None:
         review_attempt(attempt=attempt)
     if closed or changed:
         activity_changed(user_id=attempt.owner_id)
+
+
+def attempt_save_open_draft(
+    *, owner: User, interview_id: int, position: int, text: str, now: datetime | None = None
+) -> bool:
+    """The common autosave in one UPDATE: ``text`` becomes the draft of question
+    ``position`` of ``owner``'s interview when that question is open and in time.
+
+    False, with nothing written, for anything else (unknown, closed, not shown yet, past
+    the grace), which ``attempt_save_draft`` then handles in full. Only an interview in
+    progress has open questions (ending one records or drops them), and the UPDATE takes
+    the row lock itself, so a submit or time-out at the same moment is waited for and its
+    outcome seen. Raises ``AnswerTooLong``.
+    """
+    now = now or timezone.now()
+    _check_length(text)
+    updated = (
+        Attempt.objects.filter(
+            owner=owner,
+            interview_id=interview_id,
+            position=position,
+            status=AttemptStatus.PENDING,
+            started__isnull=False,
+        )
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=now - GRACE))
+        .update(draft=text, draft_saved=now)
+    )
+    return updated == 1
 
 
 def attempt_save_draft(*, attempt: Attempt, text: str, now: datetime | None = None) -> bool:

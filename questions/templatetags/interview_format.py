@@ -4,7 +4,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from questions.scoring import Coverage, score_answer
+from questions.scoring import Coverage
+from questions.scoring_cache import scored
 
 register = template.Library()
 
@@ -23,10 +24,11 @@ def clock(seconds: float | int | None) -> str:
 
 
 def answer_coverage(attempt) -> Coverage:
-    """The attempt's answer scored against its snapshot, once per attempt object."""
+    """The attempt's answer scored against its snapshot, once per attempt object (and
+    once at all: ``questions/scoring_cache.py``)."""
     coverage = getattr(attempt, "_answer_coverage", None)
     if coverage is None:
-        coverage = score_answer(
+        coverage = scored(
             attempt.answer or "",
             attempt.talking_points,
             prompt=attempt.prompt,

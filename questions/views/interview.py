@@ -40,6 +40,7 @@ from questions.services.interviews import (
     attempt_begin,
     attempt_rate,
     attempt_save_draft,
+    attempt_save_open_draft,
     attempt_skip,
     attempt_submit,
     interview_complete,
@@ -286,11 +287,28 @@ def attempt_submit_view(
 
 @require_POST
 @vary_on_headers("HX-Request")
+def attempt_draft(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
+    """Autosave (htmx) or "Save draft" (a plain form) of the text being typed.
+
+    An autosave of an open question in time is one UPDATE; anything else (a closed or
+    unknown question, text too long, a plain form) takes the full path."""
+    if request.htmx and "answer" in request.POST:
+        text = _answer_text(request)
+        try:
+            saved = attempt_save_open_draft(
+                owner=request.user, interview_id=pk, position=position, text=text
+            )
+        except AnswerTooLong:
+            saved = False
+        if saved:
+            return render(request, RUN_TEMPLATE + "#save-status", {"saved": True})
+    return _attempt_draft(request, pk, position)
+
+
 @_while_running
-def attempt_draft(
+def _attempt_draft(
     request: HtmxHttpRequest, interview: MockInterview, attempt: Attempt
 ) -> HttpResponse:
-    """Autosave (htmx) or "Save draft" (a plain form) of the text being typed."""
     text = _answer_text(request)
     reveal = request.POST.get("reveal") == "1" and not interview.is_timed
     try:

@@ -148,3 +148,27 @@ def test_a_save_without_any_text_leaves_the_draft_alone(client_logged_in, interv
 
     assert response.status_code == 200
     assert interview.attempts.get(position=1).draft == "kept"
+
+
+def test_an_autosave_in_time_is_one_update(
+    client_logged_in, interview, other_user, django_assert_max_num_queries
+):
+    # The session, the user and the UPDATE of the draft.
+    with django_assert_max_num_queries(3):
+        response = client_logged_in.post(
+            url("attempt_draft", interview, 1), {"answer": "quick"}, **HX
+        )
+
+    assert ">Saved<" in response.content.decode()
+    assert interview.attempts.get(position=1).draft == "quick"
+
+
+def test_an_autosave_to_another_users_interview_is_404_and_writes_nothing(
+    client, interview, other_user
+):
+    client.force_login(other_user)
+
+    response = client.post(url("attempt_draft", interview, 1), {"answer": "intruder"}, **HX)
+
+    assert response.status_code == 404
+    assert interview.attempts.get(position=1).draft == ""
