@@ -88,6 +88,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "its time goes (bench/profile.py)",
     )
     parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="instead of the load test, print PostgreSQL's plan of every query of each page "
+        "(bench/explain.py)",
+    )
+    parser.add_argument(
         "--crowd",
         metavar="USERS:ATTEMPTS",
         help="before the bench users, seed USERS other users sharing ATTEMPTS attempts "
@@ -275,10 +281,13 @@ def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log_path: Pa
     raise SystemExit("bench: gunicorn did not answer within 60 s")
 
 
-def profile(env: dict[str, str], plan: dict, pages: list[dict], output: Path) -> int:
-    log(f"profiling {len(pages)} pages in one process")
+def in_process(
+    module: str, env: dict[str, str], plan: dict, pages: list[dict], output: Path
+) -> int:
+    """Run bench/profile.py or bench/explain.py on the pages, in one process of their own."""
+    log(f"{module}: {len(pages)} pages in one process")
     result = subprocess.run(
-        [sys.executable, "-m", "bench.profile", "--output", str(output)],
+        [sys.executable, "-m", module, "--output", str(output)],
         cwd=ROOT,
         env=env,
         input=json.dumps({**plan, "pages": pages}),
@@ -411,8 +420,11 @@ def run(args: argparse.Namespace) -> int:
             for page in plan["pages"]
             if not args.only or page["baseline"] or page["name"] in args.only
         ]
-        if args.profile:
-            return profile(env, plan, pages, Path(args.output).with_name("profile.json"))
+        if args.profile or args.explain:
+            module, name = (
+                ("bench.explain", "explain") if args.explain else ("bench.profile", "profile")
+            )
+            return in_process(module, env, plan, pages, Path(args.output).with_name(f"{name}.json"))
 
         ports = [args.port or free_port()] + [free_port() for _ in range(args.servers - 1)]
         for number, port in enumerate(ports, start=1):
