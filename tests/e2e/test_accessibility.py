@@ -65,7 +65,9 @@ def _context(browser, *, scheme: str, viewport=DESKTOP):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_public_pages_have_no_serious_violations(browser, live_server, transactional_db, scheme):
+def test_public_pages_have_no_serious_violations(
+    browser, live_server, transactional_db, scheme, mailoutbox
+):
     context = _context(browser, scheme=scheme)
     page = context.new_page()
     audit = Audit(page, scheme)
@@ -92,11 +94,24 @@ def test_public_pages_have_no_serious_violations(browser, live_server, transacti
         expect(page.locator("[aria-invalid='true']").first).to_be_visible()
         audit.check("signup with errors")
 
+        page.get_by_label("Username").fill(f"new-{scheme}")
+        page.get_by_label("Email address").fill(f"new-{scheme}@example.com")
+        page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase-7")
+        page.get_by_label("Confirm password").fill("a-long-and-unusual-passphrase-7")
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+        audit.check("signup sent")
+        [message] = mailoutbox
+        link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/[^\s]+/)", message.body)
+        page.goto(live_server.url + link.group(1))
+        expect(page.get_by_role("button", name="Create my account")).to_be_visible()
+        audit.check("signup confirm")
+
         page.goto(f"{live_server.url}/accounts/password/reset/")
         audit.check("password reset")
     finally:
         context.close()
-    assert len(audit.audited) == 6
+    assert len(audit.audited) == 8
     audit.assert_clean()
 
 
