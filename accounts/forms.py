@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone as django_timezone
 
 from accounts.formatting import duration_words
@@ -90,7 +91,11 @@ class LoginForm(auth_forms.AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Username"
+        username = self.fields["username"]
+        username.label = "Username"
+        # Django sets the length on the widget only: refuse a longer name before it reaches
+        # authentication (and the lockout's records of failed names).
+        username.validators.append(MaxLengthValidator(username.max_length))
         self.fields["password"].label = "Password"
 
 
