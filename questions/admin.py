@@ -21,7 +21,7 @@ from questions.admin_forms import (
 )
 from questions.admin_import import export_view, import_view
 from questions.models import Bank, Question, Tag
-from questions.rendering import render_markdown
+from questions.rendering import markdown_rendering, render_markdown
 from questions.services.importing import question_history_record_tags
 
 ADMIN_CSS = "css/admin_questions.css"
@@ -83,6 +83,14 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
         return super().get_queryset(request).prefetch_related("tags")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "answer" in request.POST:
+            # The admin validates and saves inside a transaction, which on SQLite holds the
+            # write lock: the answer (as the form will clean it) is rendered before, and the
+            # form's check and the save find it rendered (markdown_rendering keeps it).
+            markdown_rendering(request.POST["answer"].strip())
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -1,5 +1,6 @@
 """Forms for the question admin: talking points as text, and the import/export pages."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from questions.models import Bank, Question
+from questions.rendering import markdown_problem
 from questions.services.importing import (
     MAX_SYNONYMS,
     MAX_TALKING_POINTS,
@@ -120,6 +122,40 @@ class TalkingPointsField(forms.CharField):
         return (initial or []) != new
 
 
+# The ids a 64-bit primary key can hold; SQLite raises OverflowError on any other number.
+_ID_RANGE = range(-(2**63), 2**63)
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _refuse_ids_out_of_range(field: forms.Field, values) -> None:
+    for value in values:
+        text = str(value).strip()
+        # More than 19 digits is out of range (and int() refuses thousands of digits).
+        if _INTEGER.fullmatch(text) and (len(text) > 20 or int(text) not in _ID_RANGE):
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice by id that refuses ids no table can hold as "not one of the choices"."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _refuse_ids_out_of_range(self, [value])
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Choices by id that refuse ids no table can hold as "not one of the choices"."""
+
+    def _check_values(self, value):
+        _refuse_ids_out_of_range(self, value)
+        return super()._check_values(value)
+
+
 class QuestionAdminForm(forms.ModelForm):
     talking_points = TalkingPointsField()
     use_derived_points = forms.BooleanField(
@@ -135,6 +171,7 @@ class QuestionAdminForm(forms.ModelForm):
             "bank", "number", "level", "slug", "is_active", "prompt", "answer", "tags",
             "talking_points",
         ]  # fmt: skip
+        field_classes = {"bank": BoundedModelChoiceField, "tags": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,6 +180,13 @@ class QuestionAdminForm(forms.ModelForm):
         record = getattr(self.instance, HISTORY_RECORD_ATTRIBUTE, None)
         if record is not None and "tags" in self.fields and not self.is_bound:
             self.initial["tags"] = [row.tag_id for row in record.tags.all()]
+
+    def clean_answer(self) -> str:
+        answer = self.cleaned_data["answer"]
+        problem = markdown_problem(answer)
+        if problem is not None:
+            raise ValidationError(f"The model answer {problem}.")
+        return answer
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

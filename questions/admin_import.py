@@ -4,7 +4,7 @@ The uploaded text is kept in the editor's session between the preview and the
 confirmation (at most ADMIN_IMPORT_MAX_BYTES, one pending import per session), under a
 random token the confirmation form must send back. Confirming re-reads and re-validates
 the stored text; if the bank changed since the preview, the new preview is shown again
-instead of importing.
+instead of importing. The answers are rendered before the import's transaction opens.
 """
 
 import hashlib
@@ -26,7 +26,8 @@ from questions.services.importing import (
     ImportValidationError,
     decode_import,
     parse_questions_file,
-    questions_import,
+    questions_import_plan,
+    questions_import_write,
 )
 
 SESSION_KEY = "questions_admin_import"
@@ -87,7 +88,7 @@ def import_view(request: HttpRequest, *, model_admin) -> HttpResponse:
             document = parse_questions_file(
                 text, filename=upload.name, format=form.cleaned_data["format"] or None
             )
-            report = questions_import(document=document, bank_slug=bank_slug, dry_run=True)
+            report = questions_import_plan(document=document, bank_slug=bank_slug).report
         except ImportValidationError as exc:
             context["problems"] = exc.problems
         else:
@@ -124,18 +125,16 @@ def _confirm(request: HttpRequest, model_admin) -> HttpResponse:
     context["filename"] = pending["filename"]
     try:
         document = parse_questions_file(pending["text"], format=pending["format"])
-        preview = questions_import(document=document, bank_slug=pending["bank"], dry_run=True)
-        problem = _bank_problem(request, preview)
+        plan = questions_import_plan(document=document, bank_slug=pending["bank"])
+        problem = _bank_problem(request, plan.report)
         if problem:
             raise PermissionDenied(problem)
-        if _fingerprint(preview) != pending["fingerprint"]:
-            pending["fingerprint"] = _fingerprint(preview)
+        if _fingerprint(plan.report) != pending["fingerprint"]:
+            pending["fingerprint"] = _fingerprint(plan.report)
             request.session[SESSION_KEY] = pending
-            context.update(report=preview, token=pending["token"], changed_since_preview=True)
+            context.update(report=plan.report, token=pending["token"], changed_since_preview=True)
             return TemplateResponse(request, TEMPLATE_IMPORT, context)
-        report = questions_import(
-            document=document, bank_slug=pending["bank"], source=pending["filename"]
-        )
+        report = questions_import_write(plan=plan, source=pending["filename"])
     except ImportValidationError as exc:
         request.session.pop(SESSION_KEY, None)
         context["problems"] = exc.problems

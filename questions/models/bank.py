@@ -120,13 +120,24 @@ class Question(models.Model):
         return self.prompt if len(self.prompt) <= 80 else self.prompt[:79] + "…"
 
     def save(self, *args, **kwargs) -> None:
-        self.answer_html = render_markdown(self.answer)
+        if getattr(self, "_rendered_answer", None) != self.answer:
+            self.render_answer()
         if kwargs.get("update_fields") is not None and "answer" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "answer_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("questions:detail", kwargs={"bank_slug": self.bank.slug, "slug": self.slug})
+
+    def render_answer(self, html: str | None = None) -> None:
+        """Set answer_html: the model answer rendered, or ``html`` when the caller has it.
+
+        Saving renders an answer not rendered since it last changed. Rendering is the slow
+        part of a save: a caller that saves inside a transaction (which, on SQLite, holds
+        the write lock) renders first.
+        """
+        self.answer_html = render_markdown(self.answer) if html is None else html
+        self._rendered_answer = self.answer
 
     @property
     def derived_points(self) -> list[dict]:

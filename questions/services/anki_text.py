@@ -33,14 +33,17 @@ talking points (the app derives them from the answer).
 
 from __future__ import annotations
 
+import html.parser
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
 from django.utils.text import slugify
 
 from questions.models import Level, TagKind
+from questions.rendering import start_tag_end
 from questions.services.importing import (
     MAX_ANSWER_LENGTH,
     MAX_PROMPT_LENGTH,
@@ -53,6 +56,8 @@ from questions.services.importing import (
     ImportValidationError,
     QuestionSpec,
     TagSpec,
+    check_characters,
+    with_tag_uses_checked,
 )
 
 SEPARATOR_NAMES = {
@@ -70,10 +75,9 @@ MAX_PROBLEMS = 100
 LEVEL_TAGS = {Level.JUNIOR.value, Level.SENIOR.value}
 
 _HEADER = re.compile(r"#([A-Za-z][A-Za-z ]*):(.*)")
-# Text no field holds: control characters other than tab and line breaks, lone surrogates.
 # The seed text's question number alone on a line ("1."); [ \t], not \s, keeps it linear.
 _SEED_NUMBER = re.compile(r"^[ \t]*\d{1,4}\.[ \t]*$", re.MULTILINE)
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_COLUMN = re.compile(r"[0-9]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def parse_questions_anki(text: str) -> ImportDocument:
     Raises ImportValidationError when the file cannot be read as notes at all; problems
     with single notes are carried in ``document.problems``, each naming its line.
     """
-    _check_characters(text)
+    check_characters(text)
     problems: list[ImportProblem] = []
     header, position, line = _read_header(text, problems)
     if problems:
@@ -142,35 +146,18 @@ def parse_questions_anki(text: str) -> ImportDocument:
     tags = tuple(
         TagSpec(slug=slug, name=name, kind=TagKind.DOMAIN) for slug, name in tag_names.items()
     )
-    return ImportDocument(
-        format="anki", bank=None, tags=tags, questions=tuple(questions), problems=tuple(problems)
+    return with_tag_uses_checked(
+        ImportDocument(
+            format="anki",
+            bank=None,
+            tags=tags,
+            questions=tuple(questions),
+            problems=tuple(problems),
+        )
     )
 
 
 # --------------------------------------------------------------------------- reading rows
-
-
-def _line_of(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
-
-
-def _check_characters(text: str) -> None:
-    problems: list[ImportProblem] = []
-    lines: set[int] = set()
-    for match in _NOT_TEXT.finditer(text):
-        line = _line_of(text, match.start())
-        if line in lines:
-            continue
-        lines.add(line)
-        char = match.group()
-        kind = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
-        problems.append(
-            ImportProblem(f"line {line}", f"contains {kind} (U+{ord(char):04X}), not text")
-        )
-        if len(problems) >= MAX_PROBLEMS:
-            break
-    if problems:
-        raise ImportValidationError(problems)
 
 
 def _read_header(text: str, problems: list[ImportProblem]) -> tuple[AnkiHeader, int, int]:
@@ -202,7 +189,7 @@ def _read_header(text: str, problems: list[ImportProblem]) -> tuple[AnkiHeader, 
                     problems.append(ImportProblem(where, "#html: must be true or false"))
                 html = value.lower() == "true"
             elif key.endswith(" column") and key.removesuffix(" column") in SPECIAL_COLUMNS:
-                if not value.isdigit() or not 1 <= int(value) <= MAX_COLUMNS:
+                if not _COLUMN.fullmatch(value) or not 1 <= int(value) <= MAX_COLUMNS:
                     problems.append(
                         ImportProblem(
                             where, f"#{key}: must be a column number from 1 to {MAX_COLUMNS}"
@@ -418,11 +405,140 @@ _SOUND = re.compile(r"\[sound:[^\]\n]{0,500}\]")  # Anki's media reference in a 
 _INLINE_SPECIAL = re.compile(r"([\\`*])")
 _TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")  # a "<" Markdown would read as raw HTML
 _ORDERED_START = re.compile(r"^(\d{1,9})\.(?=\s|$)")
+# The start of a tag as the standard library's HTML parser reads it, up to a "<" in a tag's
+# name, an attribute's name or an unquoted value: in "<a <a <a …" each "<" would look for
+# the end of its tag to the end of the text.
+_START_TAG_END = re.compile(
+    r"""
+  <[a-zA-Z][^\t\n\r\f />\x00<]*
+  (?:[\s/]*
+    (?:(?<=['"\s/])[^\s/><][^\s/=><]*
+      (?:\s*=+\s*
+        (?:'[^']*'
+          |"[^"]*"
+          |(?!['"])[^>\s<]*
+         )
+        \s*
+       )?(?:\s|/(?!>))*
+     )*
+   )?
+  \s*
+""",
+    re.VERBOSE,
+)
+# Characters a parser may read of tags past a "<" (see _LinearHTMLParser).
+TAG_SCAN_BUDGET = 100_000
 MAX_LIST_DEPTH = 6
 MAX_INLINE_DEPTH = 16
 
 
-class _FieldParser(HTMLParser):
+class _LinearHTMLParser(HTMLParser):
+    """The standard library's HTML parser, in linear time and without its exceptions.
+
+    That parser looks for the end of an unfinished start tag, end tag, comment or
+    declaration to the end of the text, and again for each one (so that "<a " repeated
+    took minutes), and raises AssertionError for a "<![" section it does not know. Here a
+    start tag is read past a "<" outside quotes within TAG_SCAN_BUDGET characters, and
+    ends there beyond (_START_TAG_END); an end tag, comment or declaration whose closing
+    ``>`` (``-->``, ``]]>``) the rest of the text does not hold is text at once, as the
+    parser makes it at the end of its input; and "<![…" is a bogus comment, as in HTML.
+    """
+
+    def reset(self) -> None:
+        super().reset()
+        self._seen: str | None = None  # the text the facts _refresh sets are about
+        self._budget = TAG_SCAN_BUDGET
+
+    def _refresh(self) -> None:
+        """Start over for another text: the parser keeps what it has not handled when it
+        stops, and takes that up again when closed."""
+        if self._seen is not self.rawdata:
+            self._seen = self.rawdata
+            self._last_gt = self.rawdata.rfind(">")
+            self._unclosed_from: dict[str, int] = {}  # "comment", "cdata": none closes after
+
+    def _closes_after(self, position: int) -> bool:
+        """Whether a ">" follows ``position``."""
+        self._refresh()
+        return self._last_gt >= position
+
+    def _as_text(self, i: int) -> int:
+        """What the parser makes of an unfinished construct at the end of its input: text
+        through the next ">", or up to the next "<"."""
+        rawdata = self.rawdata
+        end = rawdata.find(">", i + 1) if self._closes_after(i + 1) else -1
+        if end < 0:
+            end = rawdata.find("<", i + 1)
+            end = i + 1 if end < 0 else end
+        else:
+            end += 1
+        text = rawdata[i:end]
+        self.handle_data(unescape(text) if self.convert_charrefs and not self.cdata_elem else text)
+        return end
+
+    def _unclosed(self, kind: str, i: int, parse) -> int:
+        """``parse(i)``, but text at once where a search for the same closing failed before."""
+        self._refresh()
+        if 0 <= self._unclosed_from.get(kind, -1) <= i:
+            return self._as_text(i)
+        end = parse(i)
+        if end >= 0:
+            return end
+        self._unclosed_from[kind] = i
+        return self._as_text(i)
+
+    def check_for_whole_start_tag(self, i: int) -> int:
+        # _START_TAG_END until a "<", and past it (as the standard library reads a tag)
+        # within TAG_SCAN_BUDGET characters.
+        rawdata = self.rawdata
+        j = _START_TAG_END.match(rawdata, i).end()
+        if rawdata.startswith("<", j) and self._budget > 0:
+            j = html.parser.locatestarttagend_tolerant.match(rawdata, i).end()
+            self._budget -= j - i
+        return start_tag_end(rawdata, i, j)
+
+    def parse_starttag(self, i: int) -> int:
+        end = self.check_for_whole_start_tag(i)
+        if end < 0:
+            return self._as_text(i)
+        if self.rawdata[end - 1] != ">":  # not a tag: text, as the standard library makes it
+            self.handle_data(self.rawdata[i:end])
+            return end
+        return super().parse_starttag(i)
+
+    def parse_endtag(self, i: int) -> int:
+        if not self._closes_after(i + 1):
+            return self._as_text(i)
+        return super().parse_endtag(i)
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        parse = super().parse_comment
+        return self._unclosed("comment", i, lambda i: parse(i, report))
+
+    def parse_pi(self, i: int) -> int:
+        if not self._closes_after(i + 2):
+            return self._as_text(i)
+        return super().parse_pi(i)
+
+    def parse_bogus_comment(self, i: int, report: int = 1) -> int:
+        if not self._closes_after(i + 2):
+            return -1
+        return super().parse_bogus_comment(i, report)
+
+    def parse_html_declaration(self, i: int) -> int:
+        rawdata = self.rawdata
+        if rawdata.startswith("<![CDATA[", i):
+            return self._unclosed("cdata", i, super().parse_html_declaration)
+        if rawdata.startswith("<![", i):
+            end = self.parse_bogus_comment(i)
+        elif rawdata[i : i + 9].lower() == "<!doctype" and not self._closes_after(i + 9):
+            end = -1
+        else:
+            end = super().parse_html_declaration(i)
+        return end if end >= 0 else self._as_text(i)
+
+
+class _FieldParser(_LinearHTMLParser):
     """Drops the dropped elements with their content; hands the rest to subclasses."""
 
     def __init__(self) -> None:

@@ -12,9 +12,14 @@ Three formats are read (all described in docs/question-format.md):
 The flow is ``parse_questions_file()`` → ``ImportDocument`` (shape checked, nothing
 read from the database) → ``questions_import(document=..., dry_run=...)`` which checks
 the document against the bank in the database, works out what would be created,
-updated or left unchanged, and — unless it is a dry run — writes it all in one
-transaction. Any problem raises ``ImportValidationError`` listing every problem, each
-naming the question (slug or position) or the line, and nothing is written.
+updated or left unchanged, renders the answers it would save (``questions_import_plan``,
+in no transaction: rendering is the slow part) and — unless it is a dry run — writes it
+all in one transaction (``questions_import_write``). Any problem raises
+``ImportValidationError`` listing every problem, each naming the question (slug or
+position) or the line, and nothing is written.
+
+Every number, depth and string a file can hold is bounded (the MAX_* constants below), so
+that reading, checking and writing a file take bounded time.
 
 Re-importing an unchanged file writes nothing at all: questions are matched by
 (bank, slug) and only saved when a field or their tags differ.
@@ -27,7 +32,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +44,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from questions.models import Bank, Level, Question, Tag, TagKind
+from questions.rendering import MAX_MARKDOWN_LENGTH, markdown_rendering
 from questions.services.seedtext import SeedTextError, parse_seed_text
 
 FORMAT_NAME = "interviewprep-questions"
@@ -48,7 +54,7 @@ FORMATS = ("json", "text", "anki")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_QUESTIONS = 2000
 MAX_PROMPT_LENGTH = 2000
-MAX_ANSWER_LENGTH = 100_000
+MAX_ANSWER_LENGTH = MAX_MARKDOWN_LENGTH
 MAX_TALKING_POINTS = 40
 MAX_TERM_LENGTH = 100
 MAX_CLAIM_LENGTH = 300  # a claim is a sentence of the model answer
@@ -56,9 +62,26 @@ MAX_SYNONYMS = 20
 MAX_DESCRIPTION_LENGTH = 2000
 MAX_TAGS = 500  # in a file, and on one question
 MAX_QUESTION_NUMBER = 2**31 - 1  # what a PositiveIntegerField holds on every database
+# A bank file is six levels deep at most (questions, a question, its talking points, one,
+# its synonyms, one); numbers are small. Deeper or longer is refused before anything else.
+MAX_JSON_DEPTH = 16
+MAX_NUMBER_DIGITS = 20
+# Validating a value takes some microseconds: a file of many values would take minutes.
+MAX_JSON_VALUES = 200_000
+# Tags given to the questions of a file, all told: each is a row written (with its history)
+# while the import holds the database's write lock.
+MAX_TAG_USES = 20_000
+TOO_MANY_TAG_USES = f"gives its questions more than {MAX_TAG_USES:,} tags in all"
 # Schema errors listed at most: a file of junk can hold millions.
 MAX_SCHEMA_ERRORS = 100
+# Problems with characters listed at most, and problems of any kind.
+MAX_CHARACTER_PROBLEMS = 100
+MAX_LISTED_PROBLEMS = 200
 NESTED_TOO_DEEPLY = "is nested too deeply: a question bank is a few levels of objects and lists"
+# Characters no text of a bank holds: control characters other than tab and line breaks,
+# and lone surrogates (a UTF-8 file cannot hold one, but a JSON escape, "\ud800", can; no
+# database stores it).
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 # The JSON format's JSON Schema (draft 2020-12), served at /schemas/bank.schema.json.
 BANK_SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "bank.schema.json"
@@ -72,6 +95,7 @@ DERIVED_SLUG_MAX = 80
 
 # A talking point is written in the admin as "term | synonym | synonym", one per line.
 TALKING_POINT_FORBIDDEN = re.compile(r"[|\r\n]")
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 Format = Literal["json", "text", "anki"]
 SchemaError = jsonschema.ValidationError
@@ -90,8 +114,15 @@ class ImportProblem:
 
 
 class ImportValidationError(Exception):
+    """The problems of an import; past MAX_LISTED_PROBLEMS, one more tells how many more."""
+
     def __init__(self, problems: Iterable[ImportProblem]):
         self.problems = list(problems)
+        if len(self.problems) > MAX_LISTED_PROBLEMS:
+            more = len(self.problems) - MAX_LISTED_PROBLEMS
+            self.problems[MAX_LISTED_PROBLEMS:] = [
+                ImportProblem("file", f"has {more:,} more problem(s), not listed")
+            ]
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -210,12 +241,12 @@ class ImportReport:
 
 def decode_import(content: bytes | str) -> str:
     """Bytes of an uploaded or read file → text; UTF-8 (with or without BOM) only."""
-    if isinstance(content, str):
-        return content.removeprefix("\ufeff")
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportValidationError(
             [ImportProblem("file", f"is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")]
         )
+    if isinstance(content, str):
+        return content.removeprefix("\ufeff")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -267,9 +298,23 @@ def parse_questions_file(
     return parse_questions_text(text)
 
 
+class _NotJson(ValueError):
+    """A number json.loads would read but a bank file has no use for."""
+
+
+def _json_integer(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _NotJson(f"holds a number of more than {MAX_NUMBER_DIGITS} digits")
+    return int(digits)
+
+
+def _json_constant(name: str) -> float:
+    raise _NotJson(f"holds {name}, which is not a JSON number")
+
+
 def parse_questions_json(text: str) -> ImportDocument:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_integer, parse_constant=_json_constant)
     except RecursionError:
         raise ImportValidationError([ImportProblem("file", NESTED_TOO_DEEPLY)]) from None
     except json.JSONDecodeError as exc:
@@ -280,7 +325,66 @@ def parse_questions_json(text: str) -> ImportDocument:
                 )
             ]
         ) from None
-    return _JsonReader(data).read()
+    except _NotJson as exc:
+        raise ImportValidationError([ImportProblem("file", str(exc))]) from None
+    problems = _json_value_problems(data)
+    if problems:
+        raise ImportValidationError(problems)
+    return with_tag_uses_checked(_JsonReader(data).read())
+
+
+def with_tag_uses_checked(document: ImportDocument) -> ImportDocument:
+    """``document``, with a problem if its questions are given more than MAX_TAG_USES tags."""
+    if sum(len(question.tags or ()) for question in document.questions) <= MAX_TAG_USES:
+        return document
+    problem = ImportProblem("file", TOO_MANY_TAG_USES)
+    return replace(document, problems=(*document.problems, problem))
+
+
+def _json_value_problems(data: Any) -> list[ImportProblem]:
+    """What is checked of the decoded document before the schema, whose messages quote the
+    file and whose time grows with the values it checks: nesting deeper than
+    MAX_JSON_DEPTH, more than MAX_JSON_VALUES values, and text that is not text (NOT_TEXT)."""
+    problems: list[ImportProblem] = []
+    values = 0
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack and len(problems) < MAX_CHARACTER_PROBLEMS:
+        value, path = stack.pop()
+        values += 1
+        if len(path) > MAX_JSON_DEPTH:
+            return [ImportProblem("file", NESTED_TOO_DEEPLY)]
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if NOT_TEXT.search(key):
+                    problems.append(_not_text(data, path, key, "has a field name that"))
+                else:
+                    stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, index)) for index, item in enumerate(value))
+        elif isinstance(value, str) and NOT_TEXT.search(value):
+            problems.append(_not_text(data, path, value))
+        if values > MAX_JSON_VALUES:
+            return [ImportProblem("file", f"holds more than {MAX_JSON_VALUES:,} values")]
+    return sorted(problems, key=lambda p: (p.where, p.message))
+
+
+def _not_text(data: Any, path: tuple[str | int, ...], text: str, what: str = "") -> ImportProblem:
+    """The problem with ``text``, at ``path`` in the document: it is not text (NOT_TEXT)."""
+    char = NOT_TEXT.search(text).group()
+    kind = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+    where, rest = "file", list(path)
+    if len(path) >= 2 and path[0] in ("tags", "questions") and isinstance(path[1], int):
+        item = data[path[0]][path[1]]
+        slug = item.get("slug") if isinstance(item, dict) else None
+        part = "tag" if path[0] == "tags" else "question"
+        clean = isinstance(slug, str) and not NOT_TEXT.search(slug)
+        where = _item_where(part, path[1], item if clean else None)
+        rest = list(path[2:])
+    elif path and path[0] == "bank":
+        where, rest = "bank", list(path[1:])
+    field = " ".join(f"#{p + 1}" if isinstance(p, int) else f'"{p}"' for p in rest)
+    subject = " ".join(part for part in (field, what, "contains") if part)
+    return ImportProblem(where, f"{subject} {kind} (U+{ord(char):04X}), not text")
 
 
 def parse_questions_text(text: str) -> ImportDocument:
@@ -291,6 +395,7 @@ def parse_questions_text(text: str) -> ImportDocument:
     prompt), tags or talking points (kept as they are for a question already in the
     bank). It carries no active flag: new questions are active, others keep theirs.
     """
+    check_characters(text)
     try:
         parsed = parse_seed_text(text)
     except SeedTextError as exc:
@@ -325,13 +430,7 @@ def parse_questions_text(text: str) -> ImportDocument:
             )
         tags = item.tags
         if tags is not None:
-            duplicates = sorted({t for t in tags if tags.count(t) > 1})
-            if duplicates:
-                problems.append(
-                    ImportProblem(
-                        where, f"Tags: lists tag(s) more than once: {', '.join(duplicates)}"
-                    )
-                )
+            problems.extend(ImportProblem(where, message) for message in _tag_list_problems(tags))
             tags = tuple(dict.fromkeys(tags))
         points = None
         if item.talking_points is not None:
@@ -354,9 +453,52 @@ def parse_questions_text(text: str) -> ImportDocument:
         )
     if len(parsed) > MAX_QUESTIONS:
         problems.append(ImportProblem("file", f"holds more than {MAX_QUESTIONS} questions"))
-    return ImportDocument(
-        format="text", bank=None, questions=tuple(questions), problems=tuple(problems)
+    return with_tag_uses_checked(
+        ImportDocument(
+            format="text", bank=None, questions=tuple(questions), problems=tuple(problems)
+        )
     )
+
+
+def _tag_list_problems(tags: tuple[str, ...]) -> list[str]:
+    """What is wrong with a text file's ``Tags:`` line: too many tags, or a tag that is not
+    a tag slug, or one listed twice."""
+    if len(tags) > MAX_TAGS:
+        return [f"Tags: lists more than {MAX_TAGS} tags"]
+    problems = []
+    for tag in tags:
+        if len(tag) > TAG_SLUG_MAX or not SLUG.fullmatch(tag):
+            problems.append(
+                f'Tags: "{_shown(tag)}" is not a tag slug: letters, digits, "-" and "_", '
+                f"at most {TAG_SLUG_MAX} characters"
+            )
+    counts = Counter(tags)
+    duplicates = sorted(tag for tag, count in counts.items() if count > 1)
+    if duplicates:
+        problems.append(f"Tags: lists tag(s) more than once: {', '.join(duplicates)}")
+    return problems
+
+
+def check_characters(text: str) -> None:
+    """Raise ImportValidationError naming each line that holds a character no text of a
+    bank holds (NOT_TEXT): a control character or a lone surrogate."""
+    problems: list[ImportProblem] = []
+    line, counted_to, reported = 1, 0, 0
+    for match in NOT_TEXT.finditer(text):
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        if line == reported:
+            continue
+        reported = line
+        char = match.group()
+        kind = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+        problems.append(
+            ImportProblem(f"line {line}", f"contains {kind} (U+{ord(char):04X}), not text")
+        )
+        if len(problems) >= MAX_CHARACTER_PROBLEMS:
+            break
+    if problems:
+        raise ImportValidationError(problems)
 
 
 # --------------------------------------------------------------------------- the JSON schema
@@ -393,19 +535,42 @@ _BankValidator = jsonschema.validators.extend(
 
 
 @functools.cache
+def _validated_schema() -> dict[str, Any]:
+    """The schema with each "$ref" replaced by the definition it names, merged with the
+    keywords beside it (in this schema none but a description is in both).
+
+    Validating checks every tag slug, term and synonym of a file; resolving a "$ref" for
+    each of them took most of the time.
+    """
+    definitions = bank_schema()["$defs"]
+
+    def resolved(node: Any) -> Any:
+        if isinstance(node, list):
+            return [resolved(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: resolved(value) for key, value in node.items()}
+        if "$ref" in node:
+            name = node.pop("$ref").removeprefix("#/$defs/")
+            node = {**resolved(definitions[name]), **node}
+        return node
+
+    return resolved(bank_schema())
+
+
+@functools.cache
 def _document_validator() -> jsonschema.protocols.Validator:
-    return _BankValidator(bank_schema())
+    return _BankValidator(_validated_schema())
 
 
 @functools.cache
 def _bank_validator() -> jsonschema.protocols.Validator:
-    # Evolved from the document's validator, so that its "$ref"s resolve in the whole schema.
-    return _document_validator().evolve(schema=bank_schema()["properties"]["bank"])
+    return _BankValidator(_validated_schema()["properties"]["bank"])
 
 
 @functools.cache
 def _talking_points_validator() -> jsonschema.protocols.Validator:
-    return _document_validator().evolve(schema=bank_schema()["$defs"]["talking_points"])
+    return _BankValidator(_validated_schema()["$defs"]["talking_points"])
 
 
 def _schema_errors(validator: jsonschema.protocols.Validator, instance: Any) -> list[SchemaError]:
@@ -621,6 +786,8 @@ class _JsonReader:
             message = messages.get(
                 key, f'"{key}" must be a string: the URL of the format\'s schema'
             )
+            if key == "$schema" and error.validator == "maxLength":
+                message = f'"$schema" is longer than {error.validator_value} characters'
             self.problem(_sort_key("file", key), "file", message)
         elif error.validator == "additionalProperties":
             for key in _unknown_fields(error):
@@ -767,7 +934,7 @@ def check_talking_points(raw: Any) -> TalkingPointsCheck:
     term MAX_CLAIM_LENGTH); then terms are trimmed and must be unique (ignoring case),
     and synonyms are trimmed and deduplicated.
     """
-    errors = _schema_errors(_talking_points_validator(), raw)
+    errors = _schema_errors(_talking_points_validator(), _bounded_talking_points(raw))
     found = [
         (_path_rank(e.absolute_path), _talking_points_message(list(e.absolute_path), e, raw))
         for e in errors[:MAX_SCHEMA_ERRORS]
@@ -776,6 +943,20 @@ def check_talking_points(raw: Any) -> TalkingPointsCheck:
     found += [(_path_rank([index, "term"]), message) for index, message in repeats]
     messages = tuple(dict.fromkeys(m for _, m in sorted(found, key=lambda km: km[0])))
     return TalkingPointsCheck(points, messages)
+
+
+def _bounded_talking_points(raw: Any) -> Any:
+    """``raw`` with one point and one synonym more than the schema allows at most: it fails
+    the same way, but a list of thousands is not checked item by item."""
+    if not isinstance(raw, list):
+        return raw
+    points = raw[: MAX_TALKING_POINTS + 1]
+    return [
+        {**point, "synonyms": point["synonyms"][: MAX_SYNONYMS + 1]}
+        if isinstance(point, dict) and isinstance(point.get("synonyms"), list)
+        else point
+        for point in points
+    ]
 
 
 def _clean_talking_points(raw: Any) -> tuple[tuple[dict[str, Any], ...], list[tuple[int, str]]]:
@@ -855,6 +1036,17 @@ class _Plan:
     questions: list[tuple[QuestionSpec, str, Question | None, dict[str, Any]]]
 
 
+@dataclass
+class ImportPlan:
+    """What importing ``document`` into ``bank_slug`` would do (``report``), and the HTML of
+    each model answer it would save, rendered (``answers_html``, by answer)."""
+
+    document: ImportDocument
+    bank_slug: str | None
+    report: ImportReport
+    answers_html: dict[str, str]
+
+
 def questions_import(
     *,
     document: ImportDocument,
@@ -868,11 +1060,10 @@ def questions_import(
     ImportValidationError and writes nothing. A dry run stops after planning.
     ``source`` (e.g. a file name) is recorded as the change reason in question history.
     """
-    with transaction.atomic():
-        plan = _plan(document=document, bank_slug=bank_slug, dry_run=dry_run)
-        if not dry_run:
-            _write(plan, source=source)
-    return plan.report
+    plan = questions_import_plan(document=document, bank_slug=bank_slug)
+    if dry_run:
+        return plan.report
+    return questions_import_write(plan=plan, source=source)
 
 
 def questions_import_preview(
@@ -880,6 +1071,54 @@ def questions_import_preview(
 ) -> ImportReport:
     """What importing ``document`` would do, without writing anything."""
     return questions_import(document=document, bank_slug=bank_slug, dry_run=True)
+
+
+def questions_import_plan(*, document: ImportDocument, bank_slug: str | None = None) -> ImportPlan:
+    """Check ``document`` against the bank and render the answers it would save.
+
+    Reads only, in no transaction: rendering Markdown is the slow part of an import, and
+    a transaction (on SQLite) holds the write lock candidates' autosaves wait for. An
+    answer that cannot be rendered is a problem, named by its question.
+    """
+    plan = _plan(document=document, bank_slug=bank_slug, dry_run=True)
+    answers_html = _render_answers(plan)
+    return ImportPlan(document, bank_slug, plan.report, answers_html)
+
+
+def questions_import_write(*, plan: ImportPlan, source: str = "") -> ImportReport:
+    """Write what ``plan`` found to do, in one transaction.
+
+    The bank is read again inside the transaction, and that reading is written: if it
+    changed since the plan, an answer the plan did not render is rendered there.
+    """
+    with transaction.atomic():
+        current = _plan(document=plan.document, bank_slug=plan.bank_slug, dry_run=False)
+        answers_html = _render_answers(current, rendered=plan.answers_html)
+        _write(current, source=source, answers_html=answers_html)
+    return current.report
+
+
+def _render_answers(plan: _Plan, rendered: dict[str, str] | None = None) -> dict[str, str]:
+    """The HTML of each answer ``plan`` saves (those of ``rendered`` are not rendered again).
+
+    Raises ImportValidationError naming each question whose answer cannot be rendered.
+    """
+    answers_html = dict(rendered or {})
+    problems: list[ImportProblem] = []
+    for (question, _slug, _current, values), change in zip(
+        plan.questions, plan.report.questions, strict=True
+    ):
+        answer = values["answer"]
+        if change.action == "unchanged" or answer in answers_html:
+            continue
+        rendering = markdown_rendering(answer)
+        if rendering.problem is not None:
+            problems.append(ImportProblem(question.where, f"the answer {rendering.problem}"))
+        else:
+            answers_html[answer] = rendering.html
+    if problems:
+        raise ImportValidationError(problems)
+    return answers_html
 
 
 def _title_from_slug(slug: str) -> str:
@@ -1090,7 +1329,7 @@ def _changed_fields(current: Question, values: dict[str, Any]) -> tuple[str, ...
     return tuple(changed)
 
 
-def _write(plan: _Plan, *, source: str) -> None:
+def _write(plan: _Plan, *, source: str, answers_html: dict[str, str]) -> None:
     report = plan.report
     bank = plan.bank
     if bank is None:
@@ -1125,6 +1364,7 @@ def _write(plan: _Plan, *, source: str) -> None:
         tag_slugs = values.get("tags")
         if current is None:
             question = Question(bank=bank, slug=slug, **fields)
+            question.render_answer(html=answers_html[question.answer])
             question._change_reason = reason
             question.save()
             if tag_slugs:
@@ -1136,6 +1376,7 @@ def _write(plan: _Plan, *, source: str) -> None:
             continue
         for name, value in fields.items():
             setattr(current, name, value)
+        current.render_answer(html=answers_html[current.answer])
         if "tags" in change.changed_fields:
             current.skip_history_when_saving = True
             current.tags.set([tags[s] for s in tag_slugs])

@@ -42,6 +42,7 @@ ways, so a patch can put a restored code sample in place.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -73,7 +74,9 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _BULLET = re.compile(r"^(?P<indent> *)(?P<mark>[•◦▪‣●○])\s*(?P<text>.*)$")
 _ORDERED = re.compile(r"^(?P<indent> *)(?P<num>\d{1,3})\.\s+(?P<text>\S.*)$")
 _TITLE = re.compile(r"^(?P<num>\d{1,3})\.\s*(?P<text>[^\d\s].*)$")
-_INLINE_SUBITEM = re.compile(r"\s+◦\s+")
+# A "◦" between spaces. It starts only where a run of spaces does, and takes the run at once:
+# a long run is read once, not once from each of its spaces.
+_INLINE_SUBITEM = re.compile(r"(?<!\s)\s++◦\s+")
 # Markdown block syntax that flattened text never has.
 _MARKDOWN_SIGNAL = re.compile(
     r"^\s*[-*+][ \t]+\S"  # "- item"
@@ -656,7 +659,7 @@ class _FlatText:
                 i += 1
                 continue
 
-            code = _code_block(tokens, i)
+            code = _code_block(self.scan, i)
             if code is not None:
                 end, language = code
                 flush_paragraph()
@@ -708,11 +711,13 @@ class _FlatText:
         flush_list()
         return "\n\n".join(block for block in self.blocks if block.strip())
 
+    @functools.cached_property
+    def scan(self) -> _Scan:
+        return _Scan(self.tokens)
+
     def _next_nonblank(self, i: int) -> _Line | _Opaque | None:
-        for token in self.tokens[i:]:
-            if isinstance(token, _Opaque) or not token.blank:
-                return token
-        return None
+        following = self.scan.nonblank[i]
+        return None if following is None else self.tokens[following]
 
     def _list_continues(self, i: int) -> bool:
         following = self._next_nonblank(i)
@@ -828,20 +833,67 @@ def _escape(text: str, *, line_start: bool = False) -> str:
     return text
 
 
-def _code_block(tokens: list[_Line | _Opaque], i: int) -> tuple[int, str] | None:
+class _Scan:
+    """Where the next line that is not blank is, and where the brackets of JSON starting on
+    a line balance, for every token at once: looking for them from each line in turn read
+    a run of blank lines, or the rest of the answer, once per line."""
+
+    def __init__(self, tokens: list[_Line | _Opaque]):
+        self.tokens = tokens
+        # nonblank[k]: the first token from k on that is a block or a line with text.
+        # stop[k]: the first token from k on that is a block or a blank line.
+        self.nonblank: list[int | None] = [None] * (len(tokens) + 1)
+        self.stop: list[int] = [len(tokens)] * (len(tokens) + 1)
+        for k in range(len(tokens) - 1, -1, -1):
+            token = tokens[k]
+            text = isinstance(token, _Line) and not token.blank
+            self.nonblank[k] = k if not isinstance(token, _Line) or text else self.nonblank[k + 1]
+            self.stop[k] = self.stop[k + 1] if text else k
+
+    def line_at(self, k: int) -> _Line | None:
+        if k < len(self.tokens) and isinstance(self.tokens[k], _Line):
+            return self.tokens[k]
+        return None
+
+    def next_nonblank(self, k: int) -> int | None:
+        """The first line with text from k on, before the next block (None: there is none)."""
+        found = self.nonblank[k]
+        return found if found is not None and isinstance(self.tokens[found], _Line) else None
+
+    @functools.cached_property
+    def balanced(self) -> list[int | None]:
+        """balanced[k]: the end of the first run of lines from k on whose brackets balance
+        ("{" and "[" against "}" and "]"), or None when no run of lines before the next
+        block does."""
+        # depth[k]: brackets still open after the lines before k (from the last block on);
+        # a run from k balances where depth first comes back to depth[k] or below.
+        balanced: list[int | None] = [None] * (len(self.tokens) + 1)
+        depth = [0] * (len(self.tokens) + 1)
+        start = 0
+        for k, token in enumerate(self.tokens):
+            if isinstance(token, _Line):
+                depth[k + 1] = depth[k] + _bracket_balance(token.text)
+                continue
+            self._balance(depth, start, k, balanced)
+            start = k + 1
+        self._balance(depth, start, len(self.tokens), balanced)
+        return balanced
+
+    @staticmethod
+    def _balance(depth: list[int], start: int, end: int, balanced: list[int | None]) -> None:
+        """Fill balanced[start:end] for the lines start…end-1 (a monotonic stack)."""
+        lower: list[int] = []  # candidate ends after k, the nearest on top
+        for k in range(end, start - 1, -1):
+            while lower and depth[lower[-1]] > depth[k]:
+                lower.pop()
+            if k < end:
+                balanced[k] = lower[-1] if lower else None
+            lower.append(k)
+
+
+def _code_block(scan: _Scan, i: int) -> tuple[int, str] | None:
     """(end index, language) of unfenced code starting at tokens[i], or None."""
-
-    def line_at(k: int) -> _Line | None:
-        if k < len(tokens) and isinstance(tokens[k], _Line):
-            return tokens[k]
-        return None
-
-    def next_nonblank(k: int) -> int | None:
-        while (line := line_at(k)) is not None:
-            if not line.blank:
-                return k
-            k += 1
-        return None
+    tokens, line_at, next_nonblank = scan.tokens, scan.line_at, scan.next_nonblank
 
     first = line_at(i)
     text = first.text
@@ -849,18 +901,9 @@ def _code_block(tokens: list[_Line | _Opaque], i: int) -> tuple[int, str] | None
         return None
 
     if _JSON_START.match(text):
-        depth = 0
-        k = i
-        while (line := line_at(k)) is not None:
-            depth += _bracket_balance(line.text)
-            k += 1
-            if depth <= 0:
-                return k, "json"
+        end = scan.balanced[i]
         # Unbalanced: stop at the first blank line.
-        k = i
-        while (line := line_at(k)) is not None and not line.blank:
-            k += 1
-        return k, "json"
+        return (scan.stop[i] if end is None else end), "json"
 
     def shell_start(line: _Line) -> bool:
         return bool(_SHELL_COMMAND.match(line.text))
@@ -876,7 +919,7 @@ def _code_block(tokens: list[_Line | _Opaque], i: int) -> tuple[int, str] | None
                 n = next_nonblank(k)
                 if n is None or not (shell_start(tokens[n]) or tokens[n].text.startswith("# ")):
                     break
-                k += 1
+                k = n  # the blank lines up to it belong to the block
                 continue
             if not (continued or shell_start(line) or _SHELL_LINE.match(line.text)):
                 break
@@ -895,7 +938,7 @@ def _code_block(tokens: list[_Line | _Opaque], i: int) -> tuple[int, str] | None
                     or _list_item(tokens[n].text)
                 ):
                     break
-                k += 1
+                k = n  # the blank lines up to it belong to the block
                 continue
             if _list_item(line.text) is not None:
                 break

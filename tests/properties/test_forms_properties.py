@@ -631,6 +631,8 @@ markdown_text = st.one_of(
     ),
 )
 @example(fuzz={"tags": [str(2**63)]})  # an id no 64-bit column holds
+@example(fuzz={"bank": "²"})  # a digit that is no number
+@example(fuzz={"bank": "9" * 5000})  # more digits than int() reads
 def test_the_admin_question_form_saves_only_what_it_accepts(editor, questions, fuzz):
     question = questions[0]
     with rolled_back(editor):

@@ -186,6 +186,19 @@ def test_tags_must_belong_to_the_question_bank(editor_client, question):
     assert response.context["adminform"].form.errors["tags"]
 
 
+@pytest.mark.parametrize("field", ["bank", "tags"])
+def test_an_id_no_table_can_hold_is_not_a_choice(editor_client, question, field):
+    huge = str(2**63)
+    value = [huge] if field == "tags" else huge
+
+    response = editor_client.post(
+        change_url(question), question_form_data(question, **{field: value})
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+
+
 def test_bulk_activate_and_deactivate(editor_client, bank):
     active = QuestionFactory(bank=bank, is_active=True)
     inactive = QuestionFactory(bank=bank, is_active=False)
