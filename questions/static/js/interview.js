@@ -52,7 +52,9 @@
     var textarea = form.querySelector("[data-answer]");
     var submit = form.querySelector("[data-submit]");
     var draftUrl = form.dataset.draftUrl;
-    var saved = textarea.value;
+    // What the server holds: the text the page came with. Text typed before this script
+    // ran (a slow load) differs from it and is saved at once.
+    var saved = textarea.defaultValue;
     var sending = null;
     var pendingTimer = null;
     var closed = false;
@@ -98,6 +100,7 @@
 
     textarea.addEventListener("input", schedule);
     textarea.addEventListener("blur", save);
+    if (textarea.value !== saved) schedule();
 
     // Leaving the page: send what is not saved yet, even as the page goes away.
     function flush() {
