@@ -36,7 +36,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
@@ -54,13 +54,15 @@ _SKIPPED_USER_FIELDS = {"last_login"}
 
 
 def content_stamp() -> str:
-    """A string that changes whenever any bank's questions or tags change (one query)."""
+    """A string that changes whenever any bank's questions or tags change (one query,
+    written out: the ORM's aggregate costs more to build than to run)."""
     from questions.models import Bank
 
-    stamp = Bank.objects.aggregate(
-        banks=Count("pk"), last=Max("pk"), versions=Sum("content_version")
-    )
-    return f"{stamp['banks']}-{stamp['last']}-{stamp['versions']}"
+    table = connection.ops.quote_name(Bank._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(id), SUM(content_version) FROM {table}")
+        banks, last, versions = cursor.fetchone()
+    return f"{banks}-{last}-{versions}"
 
 
 def user_digest(user) -> str:

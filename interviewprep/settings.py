@@ -117,7 +117,8 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, reusing its clients (interviewprep/cache.py).
+            "BACKEND": "interviewprep.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
         }
     }

@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
+from interviewprep.page_cache import cached_page
 from questions.interview_forms import AnswerForm, RatingForm
 from questions.models import Attempt, AttemptStatus, MockInterview, SelfRating
 from questions.selectors.interviews import (
@@ -250,6 +251,7 @@ def interview_run(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def attempt_detail(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """The feedback on one answered question (rated here while the interview runs)."""
     interview = _interview_or_404(request, pk)

@@ -241,3 +241,18 @@ def test_fragments_and_whole_pages_have_their_own_keys(browser, user, bank, cloc
     htmx = browser.get(HISTORY, headers={"HX-Request": "true"}).wsgi_request
 
     assert page_key(request) != page_key(htmx)
+
+
+def test_the_feedback_on_an_answer_shows_its_rating_at_once(browser, user, bank, questions, clock):
+    attempt = answer(user, bank, rating=None)
+    page = reverse(
+        "questions:attempt", kwargs={"pk": attempt.interview_id, "position": attempt.position}
+    )
+    browser.get(page)
+    assert browser.get(page).context is None
+
+    attempt_rate(attempt=attempt, rating=SelfRating.HARD)
+
+    after = browser.get(page)
+    assert after.context is not None
+    assert after.context["attempt"].self_rating == SelfRating.HARD
