@@ -10,11 +10,12 @@ htmx the steps swap in place; without JavaScript the same forms post and redirec
 import math
 from collections.abc import Callable
 from contextlib import suppress
-from functools import wraps
+from functools import cache, wraps
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -303,8 +304,14 @@ def attempt_draft(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespo
         except AnswerTooLong:
             saved = False
         if saved:
-            return render(request, RUN_TEMPLATE + "#save-status", {"saved": True})
+            return HttpResponse(_saved_status())
     return _attempt_draft(request, pk, position)
+
+
+@cache
+def _saved_status() -> str:
+    """The "Saved" indicator an autosave answers with: the same markup every time."""
+    return render_to_string(RUN_TEMPLATE + "#save-status", {"saved": True})
 
 
 @_while_running
