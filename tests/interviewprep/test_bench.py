@@ -202,4 +202,4 @@ def test_a_smoke_profile_names_the_stages_of_every_page(tmp_path):
     for row in profile["pages"]:
         assert row["status"] == 200, row
         assert row["median_ms"] > 0
-    assert "template rendering" in result.stdout
+    assert "middleware and view" in result.stdout

@@ -91,29 +91,39 @@ def test_killed_workers_lose_no_acknowledged_autosave(site, server):
     killer.start()
 
     lost, wrong, last_acknowledged = 0, [], ""
+
+    def send(text: str) -> None:
+        nonlocal lost, last_acknowledged
+        for _ in range(RETRIES):
+            try:
+                response = browser.autosave(interview, text)
+            except (ConnectionError, http.client.HTTPException):
+                # The page says "Not saved" and sends the text again. Meanwhile the
+                # draft is the one acknowledged last, or this text if it got stored.
+                lost += 1
+                shown = answer_box(browser.get(interview_url(interview)).text)
+                assert shown in (last_acknowledged, text)
+                continue
+            if acknowledged(response):
+                last_acknowledged = text
+            else:
+                wrong.append((response.status, response.text[:300]))
+            return
+        raise AssertionError(f"{RETRIES} autosaves in a row lost their connection")
+
     try:
         for count in range(1, AUTOSAVES + 1):
+            text = " ".join(WORDS[:count])
             if count - 1 in KILL_AFTER:
                 server.wait_for_workers(exclude=set(killer.killed))
                 killer.asked.set()
-            text = " ".join(WORDS[:count])
-            for _ in range(RETRIES):
-                try:
-                    response = browser.autosave(interview, text)
-                except (ConnectionError, http.client.HTTPException):
-                    # The page says "Not saved" and sends the text again. Meanwhile the
-                    # draft is the one acknowledged last, or this text if it got stored.
-                    lost += 1
-                    shown = answer_box(browser.get(interview_url(interview)).text)
-                    assert shown in (last_acknowledged, text)
-                    continue
-                if acknowledged(response):
-                    last_acknowledged = text
-                else:
-                    wrong.append((response.status, response.text[:300]))
-                break
-            else:
-                raise AssertionError(f"{RETRIES} autosaves in a row lost their connection")
+                deadline = time.monotonic() + 30
+                # An autosave takes milliseconds: keep typing until the kill has found one
+                # in flight, as a user would.
+                while killer.asked.is_set():
+                    assert time.monotonic() < deadline, "no autosave in flight to kill"
+                    send(text)
+            send(text)
     finally:
         killer.stopped = True
         killer.join()
