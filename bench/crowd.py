@@ -23,7 +23,7 @@ from datetime import timedelta
 import django
 from psycopg.types.json import Jsonb
 
-from bench.seed import ANSWER_VOCABULARY
+from bench.seed import ANSWER_VOCABULARY, attempt_outcome
 
 PER_INTERVIEW = 10
 CHUNK_USERS = 250
@@ -131,15 +131,7 @@ def seed_chunk(*, users, counts, questions, snapshots, now, rng, progress) -> No
                 snapshot = snapshots[question.pk]
                 seconds = snapshot["seconds"]
                 started = started_at + timedelta(minutes=4 * (position - 1))
-                roll = rng.random()
-                status = (
-                    AttemptStatus.SKIPPED
-                    if roll < 0.03
-                    else AttemptStatus.TIMED_OUT
-                    if roll < 0.10
-                    else AttemptStatus.ANSWERED
-                )
-                used = seconds if status == AttemptStatus.TIMED_OUT else rng.randint(40, seconds)
+                status, used = attempt_outcome(seconds=seconds, rng=rng)
                 points = snapshot["terms"]
                 covered = rng.sample(points, rng.randint(0, len(points))) if points else []
                 rating = None if status == AttemptStatus.SKIPPED else rng.randint(1, 4)

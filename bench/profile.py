@@ -42,24 +42,13 @@ STAGES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _client_args(request: dict) -> dict:
-    extra = {
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_ACCEPT": "text/html",
-        "HTTP_COOKIE": request["headers"].get("Cookie", ""),
-    }
-    if "HX-Request" in request["headers"]:
-        extra["HTTP_HX_REQUEST"] = "true"
-    if "X-CSRFToken" in request["headers"]:
-        extra["HTTP_X_CSRFTOKEN"] = request["headers"]["X-CSRFToken"]
-    return extra
-
-
 def _sender(request: dict):
     from django.test import Client
 
+    from bench.seed import client_environ
+
     client = Client(raise_request_exception=True)
-    extra = _client_args(request)
+    extra = client_environ(request)
     counter = iter(range(10**9))
 
     def send():

@@ -2,6 +2,7 @@
 thing (throwaway SQLite database, real gunicorn, 2 clients) so it does not rot."""
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -203,3 +204,48 @@ def test_a_smoke_profile_names_the_stages_of_every_page(tmp_path):
         assert row["status"] == 200, row
         assert row["median_ms"] > 0
     assert "middleware and view" in result.stdout
+
+
+@pytest.mark.postgres
+def test_a_crowd_is_seeded_and_every_query_explained_on_postgresql(tmp_path):
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the crowd and the query plans need PostgreSQL (DATABASE_URL)")
+    url = os.environ["DATABASE_URL"]
+    bench_url = urlsplit(url)._replace(path=f"/{database['NAME']}_crowd_bench").geturl()
+    output = tmp_path / "latest.json"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--database-url", bench_url, "--redis-url", "",
+         "--crowd", "30:300", "--attempts", "20", "--explain", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+
+    drop_database(bench_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"users": 30, "attempts": 300' in result.stderr
+    plans = json.loads((tmp_path / "explain.json").read_text())
+    assert [row["name"] for row in plans] == [page.name for page in PAGES if not page.baseline]
+    for row in plans:
+        assert all("execution_ms" in query for query in row["queries"] if query["explained"])
+
+
+def drop_database(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    maintenance = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        name = sql.Identifier(parts.path.lstrip("/"))
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
